@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* Copyright 2026 The nvsvm authors */
+
+/**
+ * DOC: Driver
+ *
+ * nvsvm is a platform driver for "nvsvm-gpu<N>" devices and a DRM driver with
+ * one render node per bound GPU. The module also carries the emulated GPUs
+ * (sim/), which it plugs in after registering the driver; the driver reaches
+ * them only through &struct nvsvm_hw.
+ *
+ * Unbinding a GPU (module unload, or the driver's sysfs unbind) unplugs its
+ * DRM device: files that are still open keep a reference to it, and every
+ * ioctl on them fails with -ENODEV. An open file holds a reference on the
+ * module, so unloading is refused while one exists.
+ */
+
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <kunit/visibility.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+
+#include "nvsvm_compat.h"
+#include "nvsvm_device.h"
+#include "nvsvm_drm.h"
+#include "nvsvm_hw.h"
+#include "sim/sim.h"
+
+#define NVSVM_DRIVER_MAJOR	1
+#define NVSVM_DRIVER_MINOR	0
+
+static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
+				 struct drm_file *file)
+{
+	struct drm_nvsvm_get_param *args = data;
+
+	if (args->flags || args->pad)
+		return -EINVAL;
+
+	return nvsvm_device_get_param(&to_nvsvm_device(drm)->info,
+				      args->param, &args->value);
+}
+
+static const struct drm_ioctl_desc nvsvm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(NVSVM_GET_PARAM, nvsvm_ioctl_get_param, DRM_RENDER_ALLOW),
+};
+
+/*
+ * DRM_GEM_FOPS without mmap: there are no buffer objects to map yet, and
+ * drm_gem_mmap() needs GEM's offset manager.
+ */
+static const struct file_operations nvsvm_drm_fops = {
+	.owner = THIS_MODULE,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+};
+
+static const struct drm_driver nvsvm_drm_driver = {
+	.driver_features = DRIVER_RENDER,
+	.ioctls = nvsvm_ioctls,
+	.num_ioctls = ARRAY_SIZE(nvsvm_ioctls),
+	.fops = &nvsvm_drm_fops,
+	.name = "nvsvm",
+	.desc = "nvsvm shared virtual memory GPU (emulated)",
+	NVSVM_DRM_DRIVER_DATE("20261121")
+	.major = NVSVM_DRIVER_MAJOR,
+	.minor = NVSVM_DRIVER_MINOR,
+};
+
+static int nvsvm_probe(struct platform_device *pdev)
+{
+	const struct nvsvm_hw_platform_data *pdata = dev_get_platdata(&pdev->dev);
+	struct nvsvm_device *ndev;
+	int ret;
+
+	if (!pdata || !pdata->hw)
+		return -ENODEV;
+
+	ndev = devm_drm_dev_alloc(&pdev->dev, &nvsvm_drm_driver,
+				  struct nvsvm_device, base);
+	if (IS_ERR(ndev))
+		return PTR_ERR(ndev);
+
+	ndev->hw = pdata->hw;
+	ret = nvsvm_device_info_read(ndev->hw, &pdev->dev, &ndev->info);
+	if (ret)
+		return ret;
+
+	platform_set_drvdata(pdev, ndev);
+	ret = drm_dev_register(&ndev->base, 0);
+	if (ret)
+		return ret;
+
+	drm_info(&ndev->base, "GPU %#010x: %llu MiB VRAM, %u SMs, %u copy engines\n",
+		 ndev->info.chipset, ndev->info.vram_size >> 20,
+		 ndev->info.sm_count, ndev->info.ce_count);
+	return 0;
+}
+
+static void nvsvm_remove(struct platform_device *pdev)
+{
+	struct nvsvm_device *ndev = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&ndev->base);
+}
+
+/* The boards, as a PCI driver lists device ids. */
+static const struct platform_device_id nvsvm_platform_ids[] = {
+	{ NVSVM_HW_DEVICE_NAME "0" }, { NVSVM_HW_DEVICE_NAME "1" },
+	{ NVSVM_HW_DEVICE_NAME "2" }, { NVSVM_HW_DEVICE_NAME "3" },
+	{ NVSVM_HW_DEVICE_NAME "4" }, { NVSVM_HW_DEVICE_NAME "5" },
+	{ NVSVM_HW_DEVICE_NAME "6" }, { NVSVM_HW_DEVICE_NAME "7" },
+	{ }
+};
+static_assert(ARRAY_SIZE(nvsvm_platform_ids) == NVSVM_HW_MAX_DEVICES + 1);
+MODULE_DEVICE_TABLE(platform, nvsvm_platform_ids);
+
+static struct platform_driver nvsvm_platform_driver = {
+	.probe = nvsvm_probe,
+	.remove = nvsvm_remove,
+	.id_table = nvsvm_platform_ids,
+	.driver = {
+		.name = "nvsvm",
+	},
+};
+
+static int __init nvsvm_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&nvsvm_platform_driver);
+	if (ret)
+		return ret;
+
+	ret = nvsvm_sim_boards_init();
+	if (ret)
+		goto err_unregister_driver;
+	return 0;
+
+err_unregister_driver:
+	platform_driver_unregister(&nvsvm_platform_driver);
+	return ret;
+}
+
+static void __exit nvsvm_exit(void)
+{
+	nvsvm_sim_boards_fini();
+	platform_driver_unregister(&nvsvm_platform_driver);
+}
+
+module_init(nvsvm_init);
+module_exit(nvsvm_exit);
+
+MODULE_AUTHOR("The nvsvm authors");
+MODULE_DESCRIPTION("Shared virtual memory GPU driver on an emulated GPU");
+MODULE_LICENSE("Dual MIT/GPL");

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/* Copyright 2026 The nvsvm authors */
+
+#include <errno.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+
+#include "nvsvm_igt.h"
+
+struct nvsvm_device *nvsvm_igt_open(int index)
+{
+	struct nvsvm_device *dev = NULL;
+	int ret = nvsvm_device_open(index, &dev);
+
+	igt_assert_f(ret == 0, "cannot open nvsvm GPU %d: %s\n", index, strerror(-ret));
+	return dev;
+}
+
+int nvsvm_igt_ioctl(int fd, unsigned long request, void *arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, request, arg);
+	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret == -1 ? -errno : ret;
+}
+
+unsigned long nvsvm_igt_module_param(const char *name)
+{
+	char path[256];
+	unsigned long v;
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/sys/module/nvsvm/parameters/%s", name);
+	f = fopen(path, "r");
+	igt_assert_f(f, "cannot open %s: %s\n", path, strerror(errno));
+	n = fscanf(f, "%lu", &v);
+	fclose(f);
+	igt_assert_f(n == 1, "cannot parse %s\n", path);
+	return v;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Copyright 2026 The nvsvm authors */
+#ifndef NVSVM_IGT_H
+#define NVSVM_IGT_H
+
+#include <stdint.h>
+
+#include "igt_core_subset.h"
+#include "nvsvm.h"
+#include "nvsvm_drm.h"
+
+/* Open nvsvm GPU @index through libnvsvm; fails the subtest if absent. */
+struct nvsvm_device *nvsvm_igt_open(int index);
+
+/* ioctl() that returns 0 or -errno, retrying on EINTR/EAGAIN like drmIoctl. */
+int nvsvm_igt_ioctl(int fd, unsigned long request, void *arg);
+
+/* A module parameter of nvsvm, from sysfs; fails the subtest if unreadable. */
+unsigned long nvsvm_igt_module_param(const char *name);
+
+#endif /* NVSVM_IGT_H */

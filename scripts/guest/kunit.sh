@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest: load nvsvm and nvsvm-test (which runs the KUnit suites as it loads)
+# and report every test case from the suites' KTAP results in debugfs.
+# Usage: kunit.sh MODULE_DIR
+set -u
+mod=${1:?module directory}
+
+insmod "$mod/nvsvm.ko" || { echo "RESULT fail kunit.load-nvsvm"; exit 1; }
+insmod "$mod/nvsvm-test.ko" || { echo "RESULT fail kunit.load-nvsvm-test"; exit 1; }
+
+found=0
+for dir in /sys/kernel/debug/kunit/nvsvm*; do
+	[ -f "$dir/results" ] || continue
+	found=1
+	suite=$(basename "$dir")
+	sed 's/^/  | /' "$dir/results"
+	# Test cases are the KTAP lines one level (4 spaces) into the suite;
+	# parameterised cases carry their parameters one level deeper.
+	awk -v suite="$suite" '
+		/^    (not )?ok [0-9]+ / {
+			status = ($1 == "not") ? "fail" : "pass"
+			line = $0
+			sub(/^    (not )?ok [0-9]+ /, "", line)
+			if (line ~ /# SKIP/) status = "skip"
+			sub(/ *#.*/, "", line)
+			print "RESULT " status " kunit." suite "." line
+		}' "$dir/results"
+done
+[ "$found" -eq 1 ] || echo "RESULT fail kunit.no-suites-ran"
+
+rmmod nvsvm_test && rmmod nvsvm || echo "RESULT fail kunit.unload"
