@@ -17,13 +17,9 @@
 #include "nvsvm_conftest.h"
 
 /*
- * struct drm_driver lost its date field (Linux 6.14); before that the DRM
- * version ioctl dereferences it, so it must be set.
+ * NVSVM_HAVE_DRM_DRIVER_DATE: struct drm_driver has a date field (it went
+ * away in Linux 6.14). Where it exists the DRM version ioctl dereferences
+ * it, so it must be set.
  */
-#ifdef NVSVM_HAVE_DRM_DRIVER_DATE
-#define NVSVM_DRM_DRIVER_DATE(d)	.date = (d),
-#else
-#define NVSVM_DRM_DRIVER_DATE(d)
-#endif
 
 #endif /* __NVSVM_COMPAT_H__ */

@@ -73,7 +73,9 @@ static const struct drm_driver nvsvm_drm_driver = {
 	.fops = &nvsvm_drm_fops,
 	.name = "nvsvm",
 	.desc = "nvsvm shared virtual memory GPU (emulated)",
-	NVSVM_DRM_DRIVER_DATE("20261121")
+#ifdef NVSVM_HAVE_DRM_DRIVER_DATE
+	.date = "20261121",
+#endif
 	.major = NVSVM_DRIVER_MAJOR,
 	.minor = NVSVM_DRIVER_MINOR,
 };
@@ -123,6 +125,7 @@ static const struct platform_device_id nvsvm_platform_ids[] = {
 	{ NVSVM_HW_DEVICE_NAME "6" }, { NVSVM_HW_DEVICE_NAME "7" },
 	{ }
 };
+
 static_assert(ARRAY_SIZE(nvsvm_platform_ids) == NVSVM_HW_MAX_DEVICES + 1);
 MODULE_DEVICE_TABLE(platform, nvsvm_platform_ids);
 

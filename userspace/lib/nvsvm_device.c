@@ -55,6 +55,8 @@ static int nvsvm_walk(int index, int *fd_out, char *node, size_t node_size)
 	int n, nr = 0, seen = 0, ret = -ENODEV, i;
 
 	n = drmGetDevices2(0, devs, NVSVM_MAX_DRM_DEVICES);
+	if (n == -ENOENT)	/* no /dev/dri at all: no GPU, not an error */
+		n = 0;
 	if (n < 0)
 		return n;
 	if (n > NVSVM_MAX_DRM_DEVICES)

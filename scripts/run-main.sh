@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The main job (README: `make run`): set up the host, build or reuse the
+# test kernel (NVSVM_KERNEL=lts|mainline), build the module and userspace,
+# boot the kernel in a VM, load nvsvm, and show what the GPU is: the driver's
+# probe messages and nvsvm-info. Samples that run work on the GPU join here
+# as they are written (see README.md, "Status").
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+bash scripts/setup-host.sh
+kdir=$(scripts/kernel.sh)
+mod=$(scripts/build-module.sh "$kdir")
+make -s -C userspace
+
+guest=$(cat <<CMD
+set -e
+insmod $mod/nvsvm.ko num_gpus=${NVSVM_GPUS:-1}
+echo "--- kernel: \$(uname -r); driver messages:"
+dmesg | grep -E 'nvsvm' | sed 's/^\[[^]]*\] //'
+echo "--- nvsvm-info:"
+userspace/build/nvsvm-info
+for s in userspace/build/samples/*; do
+	[ -x "\$s" ] || continue
+	echo "--- sample \$(basename "\$s"):"
+	"\$s"
+done
+rmmod nvsvm
+CMD
+)
+exec scripts/vm-run.sh -k "$kdir" -t 600 -- "$guest"
