@@ -21,6 +21,9 @@ rsync -a --delete "$top/scripts/rig-selftest/" "$out/rig-selftest/"
 target=all
 [ "${NVSVM_SPARSE:-0}" = 1 ] && target=check
 log=$out/build.log
+# Always from clean: objects kept from an earlier build would hide the
+# warnings their sources still produce. The module builds in seconds.
+make -C "$out/drm/nouveau-svm" KDIR="$kdir" clean >/dev/null 2>&1 || true
 if ! make -C "$out/drm/nouveau-svm" KDIR="$kdir" "$target" >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "build-module.sh: module build failed against $kdir" >&2

@@ -102,12 +102,31 @@ for leg in $legs; do
 	grep -E '^kernel.sh: (leg|built|cached)' "$out/kernel-$leg.log"
 	record pass "$leg.kernel-build"
 
+	if NVSVM_SPARSE=1 scripts/build-module.sh "$kdir" >/dev/null 2>"$out/sparse-$leg.log"; then
+		record pass "$leg.module-sparse-clean"
+	else
+		tail -n 40 "$out/sparse-$leg.log"
+		record fail "$leg.module-sparse-clean"
+	fi
+	# The build that is tested: W=1, without sparse's objects.
 	if mod=$(scripts/build-module.sh "$kdir" 2>"$out/module-$leg.log"); then
 		record pass "$leg.module-build-W1-clean"
 	else
 		tail -n 40 "$out/module-$leg.log"
 		record fail "$leg.module-build-W1-clean"
 		continue
+	fi
+	if [ "$leg" = "${legs%% *}" ]; then
+		# checkpatch from the first leg's kernel source, on every kernel file.
+		src=$(readlink -f "$kdir/source")
+		if perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse --show-types \
+			-f $(find drm uapi -name '*.[ch]' -not -name nvsvm_conftest.h | sort) \
+			>"$out/checkpatch.log" 2>&1; then
+			record pass "host.checkpatch-strict"
+		else
+			grep -E 'ERROR|WARNING|CHECK' "$out/checkpatch.log" | head -n 30
+			record fail "host.checkpatch-strict"
+		fi
 	fi
 
 	for suite in $suites; do

@@ -6,16 +6,10 @@
 set -u
 bin=${1:?hmm-tests binary}
 
+# anon_write_hugetlbfs needs free huge pages (2 MiB each).
+echo 16 >/proc/sys/vm/nr_hugepages
 modprobe test_hmm || { echo "RESULT fail hmm.load-test_hmm"; exit 1; }
 "$bin" >/tmp/hmm.out 2>&1
 sed 's/^/  | /' /tmp/hmm.out
-awk '
-	/^(not )?ok [0-9]+ / {
-		status = ($1 == "not") ? "fail" : "pass"
-		line = $0
-		sub(/^(not )?ok [0-9]+ /, "", line)
-		if (line ~ /# SKIP/) status = "skip"
-		sub(/ *#.*/, "", line)
-		print "RESULT " status " hmm-tests." line
-	}' /tmp/hmm.out
+awk -v indent=0 -v prefix=hmm-tests. -f "$(dirname "$0")/ktap-results.awk" /tmp/hmm.out
 rmmod test_hmm || echo "RESULT fail hmm.unload-test_hmm"

@@ -18,15 +18,8 @@ for dir in /sys/kernel/debug/kunit/nvsvm*; do
 	sed 's/^/  | /' "$dir/results"
 	# Test cases are the KTAP lines one level (4 spaces) into the suite;
 	# parameterised cases carry their parameters one level deeper.
-	awk -v suite="$suite" '
-		/^    (not )?ok [0-9]+ / {
-			status = ($1 == "not") ? "fail" : "pass"
-			line = $0
-			sub(/^    (not )?ok [0-9]+ /, "", line)
-			if (line ~ /# SKIP/) status = "skip"
-			sub(/ *#.*/, "", line)
-			print "RESULT " status " kunit." suite "." line
-		}' "$dir/results"
+	awk -v indent=4 -v prefix="kunit.$suite." -f "$(dirname "$0")/ktap-results.awk" \
+		"$dir/results"
 done
 [ "$found" -eq 1 ] || echo "RESULT fail kunit.no-suites-ran"
 
