@@ -4,14 +4,15 @@
 # build-module.sh KDIR: build nvsvm.ko (and nvsvm-test.ko) with W=1 against
 # the kernel build in KDIR, in a copy of the sources kept per kernel under
 # $NVSVM_CACHE/mod/, so that the two kernel legs never share objects and the
-# work tree stays clean. Prints the module directory on stdout.
+# work tree stays clean (NVSVM_MODDIR overrides the directory). Prints the
+# module directory on stdout.
 # Fails if the build prints any warning. NVSVM_SPARSE=1 adds sparse (C=2).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kdir=$(cd "${1:?usage: build-module.sh KDIR}" && pwd)
 cache=${NVSVM_CACHE:-$HOME/.cache/nvsvm}
-out=$cache/mod/$(basename "$kdir")
+out=${NVSVM_MODDIR:-$cache/mod/$(basename "$kdir")}
 
 mkdir -p "$out/drm" "$out/uapi"
 rsync -a --delete --exclude build "$top/drm/nouveau-svm" "$out/drm/"

@@ -7,6 +7,7 @@
 #   kunit   the module's KUnit suites (nvsvm-test.ko)
 #   igt     every IGT subtest in igt-tests/, one process each
 #   hmm     the kernel's own hmm-tests against test_hmm (the peer baseline)
+# Userspace's own tests (the assembler) run on the host first.
 # and, once, the rig's self-test (does vm-run.sh catch a WARN, an oops, a
 # panic and a hang?). Each VM boot also counts as a test that the kernel log
 # stayed clean. Ends with the line "N passed, N failed, N skipped".
@@ -14,6 +15,7 @@
 #   NVSVM_LEGS="lts mainline"   kernel legs to run (default both)
 #   NVSVM_FLAVOUR=rig|debug      kernel flavour (debug: KASAN, lockdep, ...)
 #   NVSVM_SUITES="kunit igt hmm rig"
+#   NVSVM_RESULTS=DIR            logs (default results/)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,7 @@ legs=${NVSVM_LEGS:-lts mainline}
 suites=${NVSVM_SUITES:-kunit igt hmm rig}
 flavour=${NVSVM_FLAVOUR:-rig}
 export NVSVM_FLAVOUR=$flavour
-out=$top/results
+out=${NVSVM_RESULTS:-$top/results}
 rm -rf "$out"
 mkdir -p "$out"
 summary=$out/summary
@@ -89,6 +91,17 @@ else
 	cat "$out/userspace.log"
 	record fail "host.userspace-build"
 fi
+section "host tests (userspace)"
+make -s -C userspace check >"$out/host-check.log" 2>&1
+check_rc=$?
+while read -r _ status name rest; do
+	record "$status" "host.$name${rest:+ $rest}"
+done < <(grep -E '^RESULT (pass|fail|skip) ' "$out/host-check.log")
+if [ "$check_rc" -ne 0 ] || ! grep -qE '^RESULT ' "$out/host-check.log"; then
+	record fail "host.userspace-check (status $check_rc)"
+	grep -vE '^RESULT pass' "$out/host-check.log" | tail -n 30
+fi
+
 igt_bins=$(for t in $(make -s -C igt-tests list); do echo "$top/igt-tests/build/$t"; done | tr '\n' ' ')
 
 rig_done=0
