@@ -20,7 +20,9 @@ struct nvsvm_sim_config {
 	u32 ce_count;
 };
 
-struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg);
+struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
+				   const char *name);
+unsigned int nvsvm_sim_irq(struct nvsvm_sim *sim, unsigned int line);
 void nvsvm_sim_destroy(struct nvsvm_sim *sim);
 struct nvsvm_hw *nvsvm_sim_hw(struct nvsvm_sim *sim);
 

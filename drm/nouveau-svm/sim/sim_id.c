@@ -34,6 +34,8 @@ u32 nvsvm_sim_id_rd32(struct nvsvm_sim *sim, u32 reg)
 		return NVSVM_SIM_VA_BITS;
 	case NVSVM_REG_PAGE_SIZES:
 		return SZ_4K | SZ_2M;
+	case NVSVM_REG_CHAN_COUNT:
+		return NVSVM_SIM_CHANNELS;
 	default:
 		return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
 	}

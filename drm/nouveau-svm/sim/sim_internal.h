@@ -3,10 +3,31 @@
 #ifndef __NVSVM_SIM_INTERNAL_H__
 #define __NVSVM_SIM_INTERNAL_H__
 
+#include <linux/completion.h>
 #include <linux/container_of.h>
+#include <linux/irq_work.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
 
 #include "../nvsvm_hw.h"
+#include "../nvsvm_regs.h"
 #include "sim.h"
+
+struct device;
+struct fwnode_handle;
+struct nvsvm_sim_ce;
+struct nvsvm_sim_chan;
+struct nvsvm_sim_grid;
+struct nvsvm_sim_sm;
+struct task_struct;
+struct workqueue_struct;
+struct irq_domain;
+struct page;
+
+#define NVSVM_SIM_CHANNELS	64
 
 /**
  * struct nvsvm_sim - One emulated GPU
@@ -19,6 +40,148 @@ struct nvsvm_sim {
 
 	/** @cfg: What this GPU is made of. Immutable after creation. */
 	struct nvsvm_sim_config cfg;
+
+	/**
+	 * @dma_dev: The device system memory is DMA-mapped for, whose DMA
+	 * addresses the GPU uses; NULL: no system memory is reachable. Set
+	 * before the driver can see the GPU, immutable after.
+	 */
+	struct device *dma_dev;
+
+	/** @vram: VRAM backing pages by page number. Has its own lock. */
+	struct xarray vram;
+	/** @vram_size: VRAM size in bytes. Immutable. */
+	u64 vram_size;
+
+	/** @irq_domain: The GPU's interrupt lines. Immutable. */
+	struct irq_domain *irq_domain;
+	/** @irq_fwnode: Names @irq_domain. Immutable. */
+	struct fwnode_handle *irq_fwnode;
+	/** @irqs: Linux irq of each line. Immutable. */
+	unsigned int irqs[NVSVM_IRQ_COUNT];
+	/** @irq_work: Raises pending lines from hard-IRQ context. */
+	struct irq_work irq_work;
+	/** @irq_lock: Protects @irq_asserted and @irq_masked. */
+	raw_spinlock_t irq_lock;
+	/** @irq_asserted: Lines whose block asserts them. */
+	unsigned long irq_asserted;
+	/** @irq_masked: Lines the irq core masked. */
+	unsigned long irq_masked;
+
+	/** @fault_lock: Protects the fault buffer registers below. */
+	struct mutex fault_lock;
+	/** @fault_buf_lo: FAULT_BUF_LO. */
+	u32 fault_buf_lo;
+	/** @fault_buf_hi: FAULT_BUF_HI. */
+	u32 fault_buf_hi;
+	/** @fault_buf_size: FAULT_BUF_SIZE. */
+	u32 fault_buf_size;
+	/** @fault_get: FAULT_BUF_GET. */
+	u32 fault_get;
+	/** @fault_put: FAULT_BUF_PUT. */
+	u32 fault_put;
+	/** @fault_status: FAULT_STATUS. */
+	u32 fault_status;
+	/** @fault_intr_en: FAULT_INTR_EN. */
+	u32 fault_intr_en;
+	/** @fault_cancel: FAULT_CANCEL_INST_LO/HI, VA_LO/HI. */
+	u32 fault_cancel[4];
+
+	/** @sms: The SMs, &nvsvm_sim_config.sm_count of them. Immutable. */
+	struct nvsvm_sim_sm *sms;
+	/**
+	 * @sm_lock: Protects @sm_runnable, @sm_stalled, and in each grid its
+	 * error and warp cursor.
+	 */
+	spinlock_t sm_lock;
+	/** @sm_runnable: Warps waiting for an SM. */
+	struct list_head sm_runnable;
+	/** @sm_stalled: Warps stalled on a fault, until replay or cancel. */
+	struct list_head sm_stalled;
+	/** @sm_wq: SMs wait here for work. */
+	wait_queue_head_t sm_wq;
+	/** @watchdog_ms: How long a launch may run. Immutable. */
+	unsigned int watchdog_ms;
+
+	/** @chans: The host's channels. Immutable array. */
+	struct nvsvm_sim_chan *chans;
+	/** @fifo_wq: Runs the channels. */
+	struct workqueue_struct *fifo_wq;
+	/** @fifo_lock: Protects the FIFO registers below. */
+	spinlock_t fifo_lock;
+	/** @fifo_intr_status: FIFO_INTR_STATUS. */
+	u32 fifo_intr_status;
+	/** @fifo_intr_en: FIFO_INTR_EN. */
+	u32 fifo_intr_en;
+	/** @fifo_error: FIFO_ERROR bitmap of channels in error. */
+	u32 fifo_error[NVSVM_SIM_CHANNELS / 32];
+	/**
+	 * @replay_seq: Bumped by each replay and cancel; stalled host
+	 * accesses wait for it to change. Protected by @fifo_lock.
+	 */
+	u64 replay_seq;
+	/** @sem_seq: Bumped by each semaphore release, under @fifo_lock. */
+	u64 sem_seq;
+	/** @host_wq: Stalled or acquiring channels wait here. */
+	wait_queue_head_t host_wq;
+
+	/** @mmu_inv: MMU_INV_* registers. Protected by @mmu_clients_lock. */
+	u32 mmu_inv[6];
+
+	/** @ce: The copy engine's state; see sim_ce.c. */
+	struct nvsvm_sim_ce *ce;
+
+	/** @mmu_clients_lock: Protects @mmu_clients; outside client locks. */
+	struct mutex mmu_clients_lock;
+	/** @mmu_clients: Every &struct nvsvm_sim_mmu_client of this GPU. */
+	struct list_head mmu_clients;
+};
+
+/**
+ * struct nvsvm_sim_translation - Result of a page-table walk
+ */
+struct nvsvm_sim_translation {
+	/** @pte: The leaf entry. */
+	u64 pte;
+	/** @shift: log2 of the page size it maps (12 or 21). */
+	u8 shift;
+};
+
+#define NVSVM_SIM_TLB_ENTRIES	64
+
+/**
+ * struct nvsvm_sim_tlb_entry - One cached translation
+ */
+struct nvsvm_sim_tlb_entry {
+	/** @pdb: The VM it belongs to. */
+	u64 pdb;
+	/** @va: First VA of the page it maps. */
+	u64 va;
+	/** @pte: The leaf entry. */
+	u64 pte;
+	/** @shift: log2 of the page size. */
+	u8 shift;
+	/** @valid: The entry holds a translation. */
+	bool valid;
+};
+
+/**
+ * struct nvsvm_sim_mmu_client - An engine that translates through the MMU
+ */
+struct nvsvm_sim_mmu_client {
+	/** @sim: The GPU. */
+	struct nvsvm_sim *sim;
+	/** @id: Client id, as fault-buffer entries report it. Immutable. */
+	u32 id;
+	/** @link: In &nvsvm_sim.mmu_clients. */
+	struct list_head link;
+	/**
+	 * @lock: Protects @tlb, and is held across each access so that an
+	 * invalidate waits for accesses in flight.
+	 */
+	struct mutex lock;
+	/** @tlb: Direct-mapped by 4 KiB virtual page number. */
+	struct nvsvm_sim_tlb_entry tlb[NVSVM_SIM_TLB_ENTRIES];
 };
 
 static inline struct nvsvm_sim *to_nvsvm_sim(struct nvsvm_hw *hw)
@@ -27,5 +190,72 @@ static inline struct nvsvm_sim *to_nvsvm_sim(struct nvsvm_hw *hw)
 }
 
 u32 nvsvm_sim_id_rd32(struct nvsvm_sim *sim, u32 reg);
+
+/* A location as registers hold it: aperture in bit 0, 4 KiB aligned. */
+static inline u32 nvsvm_sim_loc_aper(u64 loc)
+{
+	return (loc & NVSVM_ADDR_LO_SYSMEM) ? NVSVM_APER_SYSMEM : NVSVM_APER_VRAM;
+}
+
+static inline u64 nvsvm_sim_loc_addr(u64 loc)
+{
+	return loc & ~0xfffULL;
+}
+
+void nvsvm_sim_fault_init(struct nvsvm_sim *sim);
+void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u8 access,
+			    u8 type, u32 client);
+u32 nvsvm_sim_fault_rd32(struct nvsvm_sim *sim, u32 reg);
+void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+
+int nvsvm_sim_sm_init(struct nvsvm_sim *sim);
+void nvsvm_sim_sm_fini(struct nvsvm_sim *sim);
+struct nvsvm_sim_grid *nvsvm_sim_grid_alloc(struct nvsvm_sim *sim);
+void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
+			  u64 code, u64 param, u32 nctaid, u32 ntid);
+u32 nvsvm_sim_grid_wait(struct nvsvm_sim_grid *grid, u64 *info);
+void nvsvm_sim_grid_free(struct nvsvm_sim_grid *grid);
+void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info);
+void nvsvm_sim_sm_replay(struct nvsvm_sim *sim);
+void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va);
+u64 nvsvm_sim_sm_instructions(struct nvsvm_sim *sim);
+
+int nvsvm_sim_fifo_init(struct nvsvm_sim *sim);
+void nvsvm_sim_fifo_fini(struct nvsvm_sim *sim);
+u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg);
+void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim);
+void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va);
+
+u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg);
+void nvsvm_sim_mmu_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+
+int nvsvm_sim_ce_init(struct nvsvm_sim *sim);
+void nvsvm_sim_ce_fini(struct nvsvm_sim *sim);
+u32 nvsvm_sim_ce_rd32(struct nvsvm_sim *sim, u32 reg);
+void nvsvm_sim_ce_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+
+int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name);
+void nvsvm_sim_irq_fini(struct nvsvm_sim *sim);
+void nvsvm_sim_irq_set(struct nvsvm_sim *sim, unsigned int line, bool asserted);
+
+void nvsvm_sim_vram_init(struct nvsvm_sim *sim);
+void nvsvm_sim_vram_fini(struct nvsvm_sim *sim);
+struct page *nvsvm_sim_mem_page(struct nvsvm_sim *sim, u32 aper, u64 addr,
+				bool write);
+int nvsvm_sim_mem_read(struct nvsvm_sim *sim, u32 aper, u64 addr, void *buf,
+		       size_t len);
+int nvsvm_sim_mem_write(struct nvsvm_sim *sim, u32 aper, u64 addr,
+			const void *buf, size_t len);
+
+int nvsvm_sim_mmu_walk(struct nvsvm_sim *sim, u64 pdb, u64 va, u8 access,
+		       struct nvsvm_sim_translation *tr);
+void nvsvm_sim_mmu_client_init(struct nvsvm_sim *sim,
+			       struct nvsvm_sim_mmu_client *client, u32 id);
+void nvsvm_sim_mmu_client_fini(struct nvsvm_sim_mmu_client *client);
+void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
+			unsigned int size, u8 access, u8 *fault_type);
+void nvsvm_sim_mmu_unmap(struct nvsvm_sim_mmu_client *client, void *ptr);
+void nvsvm_sim_mmu_invalidate(struct nvsvm_sim *sim, u64 pdb, u64 start, u64 size);
 
 #endif /* __NVSVM_SIM_INTERNAL_H__ */

@@ -18,6 +18,10 @@
  * are the hardware's configuration, read once at module load; the driver
  * learns them only from the identity registers.
  *
+ * The board also hands over the GPU's interrupt lines as named IRQ
+ * resources ("fifo", "fault", "ce"), as firmware would describe a device's
+ * interrupts.
+ *
  * Lifetime: a board's GPU is created before its platform device is added
  * and destroyed after the device is unregistered (which unbinds the
  * driver), so the hardware always outlives the driver's use of it.
@@ -39,8 +43,39 @@
 #define NVSVM_SIM_DEFAULT_SMS	8
 #define NVSVM_SIM_CE_COUNT	1
 
-#define NVSVM_SIM_ID_BASE	0x000000
-#define NVSVM_SIM_ID_END	0x001000
+/**
+ * struct nvsvm_sim_block - A hardware block's register range
+ */
+struct nvsvm_sim_block {
+	/** @base: First register. */
+	u32 base;
+	/** @end: One past the last register. */
+	u32 end;
+	/** @rd32: Read a register of the block; NULL: write-only block. */
+	u32 (*rd32)(struct nvsvm_sim *sim, u32 reg);
+	/** @wr32: Write a register of the block; NULL: read-only block. */
+	void (*wr32)(struct nvsvm_sim *sim, u32 reg, u32 val);
+};
+
+static const struct nvsvm_sim_block nvsvm_sim_blocks[] = {
+	{ 0x000000, 0x001000, nvsvm_sim_id_rd32, NULL },
+	{ 0x002000, 0x003000, nvsvm_sim_fifo_rd32, nvsvm_sim_fifo_wr32 },
+	{ 0x003000, 0x004000, nvsvm_sim_fault_rd32, nvsvm_sim_fault_wr32 },
+	{ 0x004000, 0x005000, nvsvm_sim_mmu_rd32, nvsvm_sim_mmu_wr32 },
+	{ 0x006000, 0x007000, nvsvm_sim_ce_rd32, nvsvm_sim_ce_wr32 },
+	{ 0x010000, 0x010000 + NVSVM_SIM_CHANNELS * 0x20,
+	  nvsvm_sim_fifo_rd32, nvsvm_sim_fifo_wr32 },
+};
+
+static const struct nvsvm_sim_block *nvsvm_sim_block(u32 reg)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nvsvm_sim_blocks); i++)
+		if (reg >= nvsvm_sim_blocks[i].base && reg < nvsvm_sim_blocks[i].end)
+			return &nvsvm_sim_blocks[i];
+	return NULL;
+}
 
 static unsigned int num_gpus = 1;
 module_param(num_gpus, uint, 0444);
@@ -54,19 +89,29 @@ static unsigned int num_sms;
 module_param(num_sms, uint, 0444);
 MODULE_PARM_DESC(num_sms, "SMs of each emulated GPU (1-64; default 0: one per online CPU, at most 8)");
 
+/*
+ * Registers are 32-bit aligned; an unaligned offset, or one no block
+ * decodes, reads as the bad value and ignores writes.
+ */
+static unsigned int watchdog_ms = 5000;
+module_param(watchdog_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_ms, "How long a compute launch may run, in ms (default 5000)");
+
 static u32 nvsvm_sim_rd32(struct nvsvm_hw *hw, u32 reg)
 {
-	struct nvsvm_sim *sim = to_nvsvm_sim(hw);
+	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
 
-	if (reg >= NVSVM_SIM_ID_BASE && reg < NVSVM_SIM_ID_END)
-		return nvsvm_sim_id_rd32(sim, reg);
-
-	return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
+	if (!block || !block->rd32 || (reg & 3))
+		return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
+	return block->rd32(to_nvsvm_sim(hw), reg);
 }
 
 static void nvsvm_sim_wr32(struct nvsvm_hw *hw, u32 reg, u32 val)
 {
-	/* The identity block is read-only and nothing else is decoded yet. */
+	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
+
+	if (block && block->wr32 && !(reg & 3))
+		block->wr32(to_nvsvm_sim(hw), reg, val);
 }
 
 static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
@@ -77,12 +122,15 @@ static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
 /**
  * nvsvm_sim_create() - Create one emulated GPU
  * @cfg: What it is made of. Copied.
+ * @name: Its name, for its interrupt domain.
  *
  * Return: the GPU, or an ERR_PTR().
  */
-struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg)
+struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
+				   const char *name)
 {
 	struct nvsvm_sim *sim;
+	int ret;
 
 	if (!cfg->sm_count || !cfg->ce_count || !cfg->vram_mb)
 		return ERR_PTR(-EINVAL);
@@ -93,7 +141,37 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg)
 
 	sim->hw.ops = &nvsvm_sim_hw_ops;
 	sim->cfg = *cfg;
+	ret = nvsvm_sim_irq_init(sim, name);
+	if (ret) {
+		kfree(sim);
+		return ERR_PTR(ret);
+	}
+	nvsvm_sim_vram_init(sim);
+	mutex_init(&sim->mmu_clients_lock);
+	INIT_LIST_HEAD(&sim->mmu_clients);
+	nvsvm_sim_fault_init(sim);
+	sim->watchdog_ms = watchdog_ms;
+	ret = nvsvm_sim_sm_init(sim);
+	if (ret)
+		goto err_fini_vram;
+	ret = nvsvm_sim_fifo_init(sim);
+	if (ret)
+		goto err_fini_sm;
+	ret = nvsvm_sim_ce_init(sim);
+	if (ret)
+		goto err_fini_fifo;
 	return sim;
+
+err_fini_fifo:
+	nvsvm_sim_fifo_fini(sim);
+err_fini_sm:
+	nvsvm_sim_sm_fini(sim);
+err_fini_vram:
+	mutex_destroy(&sim->mmu_clients_lock);
+	nvsvm_sim_vram_fini(sim);
+	nvsvm_sim_irq_fini(sim);
+	kfree(sim);
+	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_create);
 
@@ -103,6 +181,13 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_create);
  */
 void nvsvm_sim_destroy(struct nvsvm_sim *sim)
 {
+	nvsvm_sim_ce_fini(sim);
+	nvsvm_sim_fifo_fini(sim);
+	nvsvm_sim_sm_fini(sim);
+	WARN_ON(!list_empty(&sim->mmu_clients));
+	mutex_destroy(&sim->mmu_clients_lock);
+	nvsvm_sim_vram_fini(sim);
+	nvsvm_sim_irq_fini(sim);
 	kfree(sim);
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_destroy);
@@ -120,6 +205,19 @@ struct nvsvm_hw *nvsvm_sim_hw(struct nvsvm_sim *sim)
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_hw);
 
 /**
+ * nvsvm_sim_irq() - The Linux irq of one of a GPU's interrupt lines
+ * @sim: The GPU.
+ * @line: One of NVSVM_IRQ_*.
+ *
+ * Return: the irq number.
+ */
+unsigned int nvsvm_sim_irq(struct nvsvm_sim *sim, unsigned int line)
+{
+	return sim->irqs[line];
+}
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_irq);
+
+/**
  * struct nvsvm_sim_board - An emulated GPU plugged in as a platform device
  */
 struct nvsvm_sim_board {
@@ -127,6 +225,13 @@ struct nvsvm_sim_board {
 	struct nvsvm_sim *sim;
 	/** @pdev: Its platform device. */
 	struct platform_device *pdev;
+};
+
+/* The IRQ resource names of the lines, as the driver asks for them. */
+static const char *const nvsvm_sim_irq_names[NVSVM_IRQ_COUNT] = {
+	[NVSVM_IRQ_FIFO] = "fifo",
+	[NVSVM_IRQ_FAULT] = "fault",
+	[NVSVM_IRQ_CE] = "ce",
 };
 
 /* Written at module load and unload only. */
@@ -143,33 +248,54 @@ static void nvsvm_sim_board_unplug(struct nvsvm_sim_board *board)
 static int nvsvm_sim_board_plug(struct nvsvm_sim_board *board, int id,
 				const struct nvsvm_sim_config *cfg)
 {
+	struct resource irqs[NVSVM_IRQ_COUNT];
 	struct nvsvm_hw_platform_data pdata;
-	char name[32];
-	struct platform_device_info info = {
-		.name = name,
-		.id = PLATFORM_DEVID_NONE,
-		.data = &pdata,
-		.size_data = sizeof(pdata),
-		.dma_mask = DMA_BIT_MASK(64),
-	};
-	struct nvsvm_sim *sim;
 	struct platform_device *pdev;
+	struct nvsvm_sim *sim;
+	unsigned int line;
+	char name[32];
+	int ret;
 
 	snprintf(name, sizeof(name), NVSVM_HW_DEVICE_NAME "%d", id);
-	sim = nvsvm_sim_create(cfg);
+	sim = nvsvm_sim_create(cfg, name);
 	if (IS_ERR(sim))
 		return PTR_ERR(sim);
 
-	pdata.hw = &sim->hw;
-	pdev = platform_device_register_full(&info);
-	if (IS_ERR(pdev)) {
-		nvsvm_sim_destroy(sim);
-		return PTR_ERR(pdev);
+	pdev = platform_device_alloc(name, PLATFORM_DEVID_NONE);
+	if (!pdev) {
+		ret = -ENOMEM;
+		goto err_destroy_sim;
 	}
+	pdata.hw = &sim->hw;
+	ret = platform_device_add_data(pdev, &pdata, sizeof(pdata));
+	if (ret)
+		goto err_put_pdev;
+	for (line = 0; line < NVSVM_IRQ_COUNT; line++) {
+		irqs[line] = DEFINE_RES_IRQ_NAMED(sim->irqs[line],
+						  nvsvm_sim_irq_names[line]);
+	}
+	ret = platform_device_add_resources(pdev, irqs, NVSVM_IRQ_COUNT);
+	if (ret)
+		goto err_put_pdev;
+	pdev->platform_dma_mask = DMA_BIT_MASK(64);
+	pdev->dev.dma_mask = &pdev->platform_dma_mask;
+	pdev->dev.coherent_dma_mask = DMA_BIT_MASK(64);
+	/* The GPU must know its DMA device before the driver can probe. */
+	sim->dma_dev = &pdev->dev;
+
+	ret = platform_device_add(pdev);
+	if (ret)
+		goto err_put_pdev;
 
 	board->sim = sim;
 	board->pdev = pdev;
 	return 0;
+
+err_put_pdev:
+	platform_device_put(pdev);
+err_destroy_sim:
+	nvsvm_sim_destroy(sim);
+	return ret;
 }
 
 /**

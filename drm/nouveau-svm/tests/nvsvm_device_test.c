@@ -76,7 +76,7 @@ static void info_read_good(struct kunit *test)
 static void info_read_from_sim(struct kunit *test)
 {
 	struct nvsvm_sim_config cfg = { .vram_mb = 64, .sm_count = 2, .ce_count = 1 };
-	struct nvsvm_sim *sim = nvsvm_sim_create(&cfg);
+	struct nvsvm_sim *sim = nvsvm_sim_create(&cfg, "nvsvm-kunit");
 	struct nvsvm_device_info info;
 	int ret;
 

@@ -23,7 +23,7 @@ static void sim_destroy_action(void *sim)
 static struct nvsvm_hw *sim_id_test_hw(struct kunit *test,
 				       const struct nvsvm_sim_config *cfg)
 {
-	struct nvsvm_sim *sim = nvsvm_sim_create(cfg);
+	struct nvsvm_sim *sim = nvsvm_sim_create(cfg, "nvsvm-kunit");
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, sim);
 	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test, sim_destroy_action, sim));
@@ -70,13 +70,13 @@ static void sim_create_rejects_empty_gpu(struct kunit *test)
 	struct nvsvm_sim_config cfg = sim_id_test_cfg;
 
 	cfg.sm_count = 0;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg, "nvsvm-kunit")), -EINVAL);
 	cfg = sim_id_test_cfg;
 	cfg.ce_count = 0;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg, "nvsvm-kunit")), -EINVAL);
 	cfg = sim_id_test_cfg;
 	cfg.vram_mb = 0;
-	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg, "nvsvm-kunit")), -EINVAL);
 }
 
 static struct kunit_case sim_id_cases[] = {

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* Copyright 2026 The nvsvm authors */
+
+/*
+ * The emulated GPU end to end, driven only through its registers and
+ * memory, the way a driver drives it: page tables, an instance block, a
+ * GPFIFO ring and push buffers, all in VRAM.
+ */
+
+#include <kunit/test.h>
+#include <linux/bitfield.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/sizes.h>
+
+#include "nvsvm_hw.h"
+#include "nvsvm_isa.h"
+#include "nvsvm_regs.h"
+#include "sim/sim_internal.h"
+
+#define ENC NVSVM_ISA_ENCODE
+
+/* VRAM layout of the test. */
+#define T_INST		0x000000ULL
+#define T_FAULTBUF	0x001000ULL
+#define T_PT_POOL	0x010000ULL	/* page tables, bump allocated */
+#define T_DATA_PA	0x100000ULL	/* mapped at T_VA */
+#define T_VA		0x40000000ULL	/* GPU VA of the mapped window */
+#define T_SIZE		(256 * 1024)
+#define T_GPFIFO	(T_VA + 0x0000)
+#define T_PB		(T_VA + 0x1000)
+#define T_CODE		(T_VA + 0x4000)
+#define T_SEM		(T_VA + 0x8000)
+#define T_A		(T_VA + 0x10000)
+#define T_B		(T_VA + 0x20000)
+#define T_C		(T_VA + 0x30000)
+#define T_PARAM		(T_VA + 0x9000)
+#define T_UNMAPPED	0x7000000000ULL
+
+#define PDB		(T_PT_POOL | NVSVM_PTE_VALID)
+#define ENTRIES		16
+
+struct fifo_test {
+	struct nvsvm_sim *sim;
+	struct nvsvm_hw *hw;
+	u64 pt_next;
+	u32 put;
+	u64 pb;		/* next free push buffer byte */
+};
+
+static void vram_w64(struct kunit *test, struct fifo_test *t, u64 pa, u64 v)
+{
+	__le64 raw = cpu_to_le64(v);
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM, pa, &raw, 8));
+}
+
+static u64 vram_r64(struct kunit *test, struct fifo_test *t, u64 pa)
+{
+	__le64 raw;
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM, pa, &raw, 8));
+	return le64_to_cpu(raw);
+}
+
+/* VA in the window to its VRAM address. */
+static u64 pa(u64 va)
+{
+	return T_DATA_PA + (va - T_VA);
+}
+
+static u64 va_r64(struct kunit *test, struct fifo_test *t, u64 va)
+{
+	return vram_r64(test, t, pa(va));
+}
+
+static void va_w64(struct kunit *test, struct fifo_test *t, u64 va, u64 v)
+{
+	vram_w64(test, t, pa(va), v);
+}
+
+/* Map one 4 KiB page; tables come from the pool. */
+static void map_page(struct kunit *test, struct fifo_test *t, u64 va, u64 pte)
+{
+	u64 table = T_PT_POOL;
+	int level;
+
+	for (level = 3; level > 0; level--) {
+		u64 slot = table + ((va >> NVSVM_PT_SHIFT(level)) & 511) * 8;
+		u64 e = vram_r64(test, t, slot);
+
+		if (!(e & NVSVM_PTE_VALID)) {
+			t->pt_next += SZ_4K;
+			e = t->pt_next | NVSVM_PTE_VALID;
+			vram_w64(test, t, slot, e);
+		}
+		table = e & NVSVM_PTE_ADDR;
+	}
+	vram_w64(test, t, table + ((va >> 12) & 511) * 8, pte);
+}
+
+static void wr(struct fifo_test *t, u32 reg, u32 val)
+{
+	nvsvm_hw_wr32(t->hw, reg, val);
+}
+
+static u32 rd(struct fifo_test *t, u32 reg)
+{
+	return nvsvm_hw_rd32(t->hw, reg);
+}
+
+static void fifo_test_exit(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+
+	nvsvm_sim_destroy(t->sim);
+}
+
+static int fifo_test_init(struct kunit *test)
+{
+	struct nvsvm_sim_config cfg = { .vram_mb = 16, .sm_count = 2, .ce_count = 1 };
+	struct fifo_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	u64 va;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->sim = nvsvm_sim_create(&cfg, "nvsvm-kunit");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->sim);
+	t->hw = nvsvm_sim_hw(t->sim);
+	t->sim->watchdog_ms = 2000;
+	test->priv = t;
+
+	t->pt_next = T_PT_POOL;
+	for (va = T_VA; va < T_VA + T_SIZE; va += SZ_4K)
+		map_page(test, t, va, pa(va) | NVSVM_PTE_VALID);
+
+	vram_w64(test, t, T_INST + NVSVM_INST_PDB, PDB);
+	vram_w64(test, t, T_INST + NVSVM_INST_GPFIFO_VA, T_GPFIFO);
+	vram_w64(test, t, T_INST + NVSVM_INST_GPFIFO_ENTRIES, ENTRIES);	/* GET 0 */
+	vram_w64(test, t, T_INST + NVSVM_INST_GP_GET, 0);		/* PUT 0 */
+	t->pb = T_PB;
+
+	wr(t, NVSVM_REG_FAULT_BUF_LO, lower_32_bits(T_FAULTBUF));
+	wr(t, NVSVM_REG_FAULT_BUF_HI, 0);
+	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 8);
+	wr(t, NVSVM_REG_CHAN_INST_LO(3), lower_32_bits(T_INST));
+	wr(t, NVSVM_REG_CHAN_INST_HI(3), 0);
+	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
+	return 0;
+}
+
+/* Write a push buffer of @n dwords and submit it on channel 3. */
+static void submit(struct kunit *test, struct fifo_test *t, const u32 *dw, unsigned int n)
+{
+	u64 start = t->pb;
+	unsigned int i;
+	__le32 raw;
+	u64 e = T_GPFIFO + (u64)t->put * 16;
+
+	for (i = 0; i < n; i++) {
+		raw = cpu_to_le32(dw[i]);
+		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+							     pa(t->pb), &raw, 4));
+		t->pb += 4;
+	}
+	va_w64(test, t, e, start);
+	va_w64(test, t, e + 8, n);
+	t->put = (t->put + 1) % ENTRIES;
+	raw = cpu_to_le32(t->put);
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+						     T_INST + NVSVM_INST_GP_PUT, &raw, 4));
+	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
+}
+
+/* Wait until the channel consumed everything or stopped; its error. */
+static u32 wait_idle(struct kunit *test, struct fifo_test *t)
+{
+	unsigned long timeout = jiffies + 10 * HZ;
+	u32 status;
+
+	do {
+		__le32 get;
+
+		status = rd(t, NVSVM_REG_CHAN_STATUS(3));
+		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM,
+							    T_INST + NVSVM_INST_GP_GET, &get, 4));
+		if (FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status) ||
+		    (le32_to_cpu(get) == t->put && !(status & NVSVM_CHAN_STATUS_BUSY)))
+			return FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status);
+		usleep_range(500, 1000);
+	} while (time_before(jiffies, timeout));
+	KUNIT_FAIL(test, "channel did not go idle, status %#x", status);
+	return U32_MAX;
+}
+
+#define M(m, n) NVSVM_METHOD(NVSVM_METHOD_##m, n)
+
+static void fifo_semaphore_fill_copy(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	const u32 pb[] = {
+		M(NOP, 2), 0xdead, 0xbeef,
+		M(FILL, 5), lower_32_bits(T_A), upper_32_bits(T_A), 8192, 0, 0x01020304,
+		M(COPY, 6), lower_32_bits(T_A), upper_32_bits(T_A),
+			    lower_32_bits(T_B + 4), upper_32_bits(T_B + 4), 8000, 0,
+		M(MEMBAR, 0),
+		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM),
+			0x11223344, 0x55667788, NVSVM_SEM_PAYLOAD_64,
+	};
+
+	submit(test, t, pb, ARRAY_SIZE(pb));
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 0x5566778811223344ULL);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_A + 8184), 0x0102030401020304ULL);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_A + 8192), 0);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_B), 0x0102030400000000ULL);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_B + 8000), 0x0000000001020304ULL);
+}
+
+/* c[i] = a[i] + b[i] over 1000 threads in blocks of 64. */
+static const u64 vadd[] = {
+	ENC(NVSVM_ISA_S2R, 1, 0, 0, NVSVM_ISA_SREG_GTID),
+	ENC(NVSVM_ISA_S2R, 2, 0, 0, NVSVM_ISA_SREG_PARAM),
+	ENC(NVSVM_ISA_LD64, 3, 2, 0, 24),		/* n */
+	ENC(NVSVM_ISA_SLTU, 4, 1, 3, 0),
+	ENC(NVSVM_ISA_BEQZ, 0, 4, 0, 11),		/* -> exit */
+	ENC(NVSVM_ISA_SHLI, 5, 1, 0, 3),		/* offset */
+	ENC(NVSVM_ISA_LD64, 6, 2, 0, 0),		/* a */
+	ENC(NVSVM_ISA_LD64, 7, 2, 0, 8),		/* b */
+	ENC(NVSVM_ISA_LD64, 8, 2, 0, 16),		/* c */
+	ENC(NVSVM_ISA_ADD, 6, 6, 5, 0),
+	ENC(NVSVM_ISA_ADD, 7, 7, 5, 0),
+	ENC(NVSVM_ISA_ADD, 8, 8, 5, 0),
+	ENC(NVSVM_ISA_LD64, 9, 6, 0, 0),
+	ENC(NVSVM_ISA_LD64, 10, 7, 0, 0),
+	ENC(NVSVM_ISA_ADD, 9, 9, 10, 0),
+	ENC(NVSVM_ISA_ST64, 0, 8, 9, 0),
+	ENC(NVSVM_ISA_EXIT, 0, 0, 0, 0),
+};
+
+static void write_code(struct kunit *test, struct fifo_test *t, const u64 *code,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		va_w64(test, t, T_CODE + i * 8, code[i]);
+}
+
+static void launch(struct kunit *test, struct fifo_test *t, u32 blocks, u32 threads)
+{
+	const u32 pb[] = {
+		M(LAUNCH, 6), lower_32_bits(T_CODE), upper_32_bits(T_CODE),
+			      lower_32_bits(T_PARAM), upper_32_bits(T_PARAM), blocks, threads,
+		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 7, 0, 0,
+	};
+
+	submit(test, t, pb, ARRAY_SIZE(pb));
+}
+
+static void fifo_launch_vector_add(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	const unsigned int n = 1000;
+	unsigned int i;
+
+	write_code(test, t, vadd, ARRAY_SIZE(vadd));
+	for (i = 0; i < n; i++) {
+		va_w64(test, t, T_A + i * 8, i * 3);
+		va_w64(test, t, T_B + i * 8, 1000000 + i);
+	}
+	va_w64(test, t, T_PARAM, T_A);
+	va_w64(test, t, T_PARAM + 8, T_B);
+	va_w64(test, t, T_PARAM + 16, T_C);
+	va_w64(test, t, T_PARAM + 24, n);
+	va_w64(test, t, T_C + n * 8, 0xabcd);	/* past the end: untouched */
+
+	launch(test, t, DIV_ROUND_UP(n, 64), 64);
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	for (i = 0; i < n; i++)
+		if (va_r64(test, t, T_C + i * 8) != i * 3 + 1000000 + i)
+			KUNIT_FAIL(test, "c[%u] = %llu", i, va_r64(test, t, T_C + i * 8));
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_C + n * 8), 0xabcd);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 7);
+	KUNIT_EXPECT_GT(test, nvsvm_sim_sm_instructions(t->sim), 1000ULL * 16);
+}
+
+/* A kernel storing to an unmapped page stalls, reports, and replays. */
+static const u64 store_to_param0[] = {
+	ENC(NVSVM_ISA_S2R, 1, 0, 0, NVSVM_ISA_SREG_PARAM),
+	ENC(NVSVM_ISA_LD64, 2, 1, 0, 0),
+	ENC(NVSVM_ISA_MOVI, 3, 0, 0, 99),
+	ENC(NVSVM_ISA_ST64, 0, 2, 3, 0),
+	ENC(NVSVM_ISA_EXIT, 0, 0, 0, 0),
+};
+
+static u64 fault_entry(struct kunit *test, struct fifo_test *t, unsigned int i, u32 *info)
+{
+	*info = (u32)vram_r64(test, t, T_FAULTBUF + i * 32 + 16);
+	return vram_r64(test, t, T_FAULTBUF + i * 32);
+}
+
+static void wait_fault(struct kunit *test, struct fifo_test *t, u32 put)
+{
+	unsigned long timeout = jiffies + 5 * HZ;
+
+	while (rd(t, NVSVM_REG_FAULT_BUF_PUT) != put && time_before(jiffies, timeout))
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_EQ(test, rd(t, NVSVM_REG_FAULT_BUF_PUT), put);
+}
+
+/* Wait for at least one fault entry. */
+static void wait_any_fault(struct kunit *test, struct fifo_test *t)
+{
+	unsigned long timeout = jiffies + 5 * HZ;
+
+	while (!rd(t, NVSVM_REG_FAULT_BUF_PUT) && time_before(jiffies, timeout))
+		usleep_range(500, 1000);
+	KUNIT_ASSERT_NE(test, rd(t, NVSVM_REG_FAULT_BUF_PUT), 0);
+}
+
+static void fifo_fault_replay(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	u64 target = T_UNMAPPED + 0x10;
+	u32 info;
+
+	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
+	va_w64(test, t, T_PARAM, target);
+	launch(test, t, 1, 1);
+
+	wait_fault(test, t, 1);
+	KUNIT_EXPECT_EQ(test, fault_entry(test, t, 0, &info), target);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(NVSVM_FAULT_INFO_ACCESS, info), NVSVM_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(NVSVM_FAULT_INFO_TYPE, info),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+	KUNIT_EXPECT_LT(test, FIELD_GET(NVSVM_FAULT_INFO_CLIENT, info), 2U);
+	KUNIT_EXPECT_TRUE(test, info & NVSVM_FAULT_INFO_VALID);
+	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_CHAN_STATUS(3)) & NVSVM_CHAN_STATUS_BUSY);
+
+	/* Service it: map the page, then replay. */
+	map_page(test, t, T_UNMAPPED, (T_DATA_PA + 0x38000) | NVSVM_PTE_VALID);
+	wr(t, NVSVM_REG_FAULT_BUF_GET, 1);
+	wr(t, NVSVM_REG_FAULT_REPLAY, 1);
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	KUNIT_EXPECT_EQ(test, vram_r64(test, t, T_DATA_PA + 0x38010), 99);
+}
+
+static void fifo_fault_cancel(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	u64 target = T_UNMAPPED + 0x2008;
+
+	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
+	va_w64(test, t, T_PARAM, target);
+	launch(test, t, 4, 40);		/* 20 warps, all faulting on one page */
+	wait_any_fault(test, t);
+
+	wr(t, NVSVM_REG_FAULT_CANCEL_INST_LO, lower_32_bits(T_INST));
+	wr(t, NVSVM_REG_FAULT_CANCEL_INST_HI, 0);
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_LO, lower_32_bits(target & ~0xfffULL));
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_HI, upper_32_bits(target));
+	wr(t, NVSVM_REG_FAULT_CANCEL_TRIGGER, 1);
+	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FIFO_ERROR(0)), BIT(3));
+	KUNIT_EXPECT_EQ(test, (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
+			rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3)), target);
+	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_FIFO_INTR_STATUS) & NVSVM_FIFO_INTR_ERROR);
+	/* The semaphore after the launch never ran. */
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 0);
+
+	/* A reset clears the error and the channel runs again. */
+	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(NVSVM_CHAN_STATUS_ERROR,
+					rd(t, NVSVM_REG_CHAN_STATUS(3))), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FIFO_ERROR(0)), 0);
+}
+
+/* A push buffer fetched from an unmapped page stalls the host likewise. */
+static void fifo_host_fault_cancel(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	u64 e = T_GPFIFO + (u64)t->put * 16;
+	u32 info;
+	__le32 raw;
+
+	va_w64(test, t, e, T_UNMAPPED);
+	va_w64(test, t, e + 8, 4);
+	t->put = (t->put + 1) % ENTRIES;
+	raw = cpu_to_le32(t->put);
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+						     T_INST + NVSVM_INST_GP_PUT, &raw, 4));
+	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
+	wait_fault(test, t, 1);
+	KUNIT_EXPECT_EQ(test, fault_entry(test, t, 0, &info), T_UNMAPPED);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(NVSVM_FAULT_INFO_CLIENT, info), NVSVM_CLIENT_HOST);
+
+	wr(t, NVSVM_REG_FAULT_CANCEL_INST_LO, lower_32_bits(T_INST));
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_LO, lower_32_bits(T_UNMAPPED));
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_HI, upper_32_bits(T_UNMAPPED));
+	wr(t, NVSVM_REG_FAULT_CANCEL_TRIGGER, 1);
+	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
+}
+
+static void fifo_invalid_methods(struct kunit *test)
+{
+	static const u32 bad[][3] = {
+		{ NVSVM_METHOD(0x7f, 0), 0, 0 },		/* unknown method */
+		{ NVSVM_METHOD(NVSVM_METHOD_LAUNCH, 2), 0, 0 },	/* wrong count */
+		{ NVSVM_METHOD(NVSVM_METHOD_NOP, 9), 0, 0 },	/* runs past the end */
+	};
+	struct fifo_test *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		submit(test, t, bad[i], 3);
+		KUNIT_EXPECT_EQ_MSG(test, wait_idle(test, t),
+				    NVSVM_CHAN_ERROR_INVALID_METHOD, "case %u", i);
+		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+		/* The reset abandoned the entry: skip it, re-enable. */
+		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+							     T_INST + NVSVM_INST_GP_GET,
+							     &(__le32){ cpu_to_le32(t->put) }, 4));
+		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
+	}
+}
+
+static void fifo_kernel_errors(struct kunit *test)
+{
+	static const struct {
+		u64 insn;
+		u32 error;
+	} cases[] = {
+		{ ENC(0xff, 0, 0, 0, 0), NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION },
+		{ ENC(NVSVM_ISA_LD64, 1, 0, 0, 4), NVSVM_CHAN_ERROR_MISALIGNED },
+		{ ENC(NVSVM_ISA_DIVU, 1, 2, 3, 0), NVSVM_CHAN_ERROR_ARITHMETIC },
+		{ ENC(NVSVM_ISA_BRA, 0, 0, 0, -1), NVSVM_CHAN_ERROR_WATCHDOG },
+	};
+	struct fifo_test *t = test->priv;
+	unsigned int i;
+
+	t->sim->watchdog_ms = 200;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		write_code(test, t, &cases[i].insn, 1);
+		launch(test, t, 2, 16);
+		KUNIT_EXPECT_EQ_MSG(test, wait_idle(test, t), cases[i].error, "case %u", i);
+		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+							     T_INST + NVSVM_INST_GP_GET,
+							     &(__le32){ cpu_to_le32(t->put) }, 4));
+		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
+	}
+}
+
+static void fifo_acquire_waits_for_release(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	const u32 pb[] = {
+		M(SEMAPHORE_ACQUIRE, 5), lower_32_bits(T_SEM + 8), upper_32_bits(T_SEM + 8),
+			5, 0, NVSVM_SEM_ACQUIRE_GEQ,
+		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 1, 0, 0,
+	};
+
+	submit(test, t, pb, ARRAY_SIZE(pb));
+	msleep(30);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 0);
+	va_w64(test, t, T_SEM + 8, 4);
+	msleep(30);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 0);
+	va_w64(test, t, T_SEM + 8, 6);	/* the CPU releases: >= 5 */
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 1);
+}
+
+/* After an invalidate, the GPU uses the new translation. */
+static void fifo_mmu_invalidate_register(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+	const u32 pb[] = {
+		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 1, 0, 0,
+	};
+
+	submit(test, t, pb, ARRAY_SIZE(pb));
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 1);
+
+	map_page(test, t, T_SEM, (T_DATA_PA + 0x3f000) | NVSVM_PTE_VALID);
+	wr(t, NVSVM_REG_MMU_INV_PDB_LO, lower_32_bits(T_PT_POOL));
+	wr(t, NVSVM_REG_MMU_INV_PDB_HI, 0);
+	wr(t, NVSVM_REG_MMU_INV_VA_LO, lower_32_bits(T_SEM));
+	wr(t, NVSVM_REG_MMU_INV_VA_HI, upper_32_bits(T_SEM));
+	wr(t, NVSVM_REG_MMU_INV_SIZE_LO, SZ_4K);
+	wr(t, NVSVM_REG_MMU_INV_SIZE_HI, 0);
+	wr(t, NVSVM_REG_MMU_INV_TRIGGER, 1);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING, 0);
+
+	submit(test, t, pb, ARRAY_SIZE(pb));
+	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
+	KUNIT_EXPECT_EQ(test, vram_r64(test, t, T_DATA_PA + 0x3f000), 1);
+}
+
+static void fifo_fault_buffer_overflow(struct kunit *test)
+{
+	struct fifo_test *t = test->priv;
+
+	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 2);	/* room for one entry */
+	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
+	va_w64(test, t, T_PARAM, T_UNMAPPED);
+	launch(test, t, 1, 16);			/* two warps, two faults */
+	wait_fault(test, t, 1);
+	msleep(50);
+	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_FAULT_STATUS) & NVSVM_FAULT_STATUS_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FAULT_BUF_PUT), 1);
+
+	/* Drain, clear, replay: the dropped fault comes back. */
+	wr(t, NVSVM_REG_FAULT_BUF_GET, 1);
+	wr(t, NVSVM_REG_FAULT_STATUS, NVSVM_FAULT_STATUS_OVERFLOW);
+	wr(t, NVSVM_REG_FAULT_REPLAY, 1);
+	wait_fault(test, t, 0);
+	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+}
+
+static struct kunit_case fifo_cases[] = {
+	KUNIT_CASE(fifo_semaphore_fill_copy),
+	KUNIT_CASE(fifo_launch_vector_add),
+	KUNIT_CASE(fifo_fault_replay),
+	KUNIT_CASE(fifo_fault_cancel),
+	KUNIT_CASE(fifo_host_fault_cancel),
+	KUNIT_CASE(fifo_invalid_methods),
+	KUNIT_CASE(fifo_kernel_errors),
+	KUNIT_CASE(fifo_acquire_waits_for_release),
+	KUNIT_CASE(fifo_mmu_invalidate_register),
+	KUNIT_CASE(fifo_fault_buffer_overflow),
+	{}
+};
+
+static struct kunit_suite fifo_suite = {
+	.name = "nvsvm_sim_fifo",
+	.init = fifo_test_init,
+	.exit = fifo_test_exit,
+	.test_cases = fifo_cases,
+};
+
+kunit_test_suite(fifo_suite);

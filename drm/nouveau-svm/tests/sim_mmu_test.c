@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* Copyright 2026 The nvsvm authors */
+
+#include <kunit/test.h>
+#include <linux/sizes.h>
+
+#include "nvsvm_regs.h"
+#include "sim/sim_internal.h"
+
+/* Page tables of the test VM, in VRAM. */
+#define ROOT	0x1000ULL
+#define L2	0x2000ULL
+#define L1	0x3000ULL
+#define L0	0x4000ULL
+#define DATA	0x100000ULL	/* a 4 KiB page */
+#define DATA2	0x101000ULL
+#define BIG	0x200000ULL	/* a 2 MiB page */
+
+#define VA_4K	0x12345000ULL	/* index 0, 0, 145, 325 */
+#define VA_2M	0x12400000ULL	/* index 0, 0, 146 */
+#define PDB	(ROOT | NVSVM_PTE_VALID)
+
+struct mmu_test {
+	struct nvsvm_sim *sim;
+	struct nvsvm_sim_mmu_client *client;
+};
+
+static void set_entry(struct kunit *test, struct nvsvm_sim *sim, u64 table,
+		      unsigned int index, u64 entry)
+{
+	__le64 raw = cpu_to_le64(entry);
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(sim, NVSVM_APER_VRAM,
+						     table + index * 8, &raw, 8));
+}
+
+static unsigned int idx(u64 va, int level)
+{
+	return (va >> NVSVM_PT_SHIFT(level)) & (NVSVM_PT_ENTRIES - 1);
+}
+
+static void mmu_test_exit(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+
+	nvsvm_sim_mmu_client_fini(t->client);
+	nvsvm_sim_destroy(t->sim);
+}
+
+static int mmu_test_init(struct kunit *test)
+{
+	struct nvsvm_sim_config cfg = { .vram_mb = 16, .sm_count = 1, .ce_count = 1 };
+	struct mmu_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->client = kunit_kzalloc(test, sizeof(*t->client), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, t->client);
+	t->sim = nvsvm_sim_create(&cfg, "nvsvm-kunit");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->sim);
+	nvsvm_sim_mmu_client_init(t->sim, t->client, 7);
+	test->priv = t;
+
+	set_entry(test, t->sim, ROOT, idx(VA_4K, 3), L2 | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L2, idx(VA_4K, 2), L1 | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L1, idx(VA_4K, 1), L0 | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L1, idx(VA_2M, 1),
+		  BIG | NVSVM_PTE_VALID | NVSVM_PTE_LARGE);
+	return 0;
+}
+
+/* Map, then write or read @size bytes; returns the fault type or -1. */
+static int access(struct mmu_test *t, u64 va, u8 kind, u64 *val)
+{
+	u8 fault = 0xff;
+	u64 *p = nvsvm_sim_mmu_map(t->client, PDB, va, 8, kind, &fault);
+
+	if (!p)
+		return fault;
+	if (kind == NVSVM_ACCESS_READ)
+		*val = *p;
+	else
+		*p = *val;
+	nvsvm_sim_mmu_unmap(t->client, p);
+	return -1;
+}
+
+static u64 vram64(struct kunit *test, struct nvsvm_sim *sim, u64 addr)
+{
+	u64 v;
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(sim, NVSVM_APER_VRAM, addr, &v, 8));
+	return v;
+}
+
+static void mmu_walk_4k(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	struct nvsvm_sim_translation tr;
+	u64 v = 0x1122334455667788ULL;
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mmu_walk(t->sim, PDB, VA_4K + 0x18,
+						    NVSVM_ACCESS_READ, &tr));
+	KUNIT_EXPECT_EQ(test, tr.shift, 12);
+	KUNIT_EXPECT_EQ(test, tr.pte & NVSVM_PTE_ADDR, DATA);
+
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 0x18, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA + 0x18), v);
+	v = 0;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 0x18, NVSVM_ACCESS_READ, &v), -1);
+	KUNIT_EXPECT_EQ(test, v, 0x1122334455667788ULL);
+}
+
+static void mmu_walk_2m(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	struct nvsvm_sim_translation tr;
+	u64 v = 42;
+
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mmu_walk(t->sim, PDB, VA_2M + 0x12348,
+						    NVSVM_ACCESS_WRITE, &tr));
+	KUNIT_EXPECT_EQ(test, tr.shift, 21);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x12348, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x12348), 42);
+}
+
+static void mmu_unbacked_vram_reads_zero(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = ~0ULL;
+
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 0x800, NVSVM_ACCESS_READ, &v), -1);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	/* Reading allocated nothing: the data page has no backing yet. */
+	KUNIT_EXPECT_NULL(test, xa_load(&t->sim->vram, DATA >> PAGE_SHIFT));
+}
+
+struct bad_pt {
+	const char *what;
+	u64 table;
+	unsigned int level;
+	u64 entry;
+	u64 va;
+};
+
+static const struct bad_pt bad_pts[] = {
+	{ "root entry not valid", ROOT, 3, L2, VA_4K },
+	{ "level-2 entry not valid", L2, 2, L1, VA_4K },
+	{ "level-1 entry not valid", L1, 1, L0, VA_4K },
+	{ "PTE not valid", L0, 0, DATA, VA_4K },
+	{ "reserved bit in a PTE", L0, 0, DATA | NVSVM_PTE_VALID | BIT_ULL(60), VA_4K },
+	{ "reserved bit in a directory", L2, 2, L1 | NVSVM_PTE_VALID | BIT_ULL(7), VA_4K },
+	{ "LARGE at level 0", L0, 0, DATA | NVSVM_PTE_VALID | NVSVM_PTE_LARGE, VA_4K },
+	{ "LARGE at level 2", L2, 2, L1 | NVSVM_PTE_VALID | NVSVM_PTE_LARGE, VA_4K },
+	{ "misaligned 2 MiB page", L1, 1,
+	  (BIG + 0x1000) | NVSVM_PTE_VALID | NVSVM_PTE_LARGE, VA_2M },
+	{ "page beyond VRAM", L0, 0, (32ULL << 20) | NVSVM_PTE_VALID, VA_4K },
+	{ "table beyond VRAM", L1, 1, (64ULL << 20) | NVSVM_PTE_VALID, VA_4K },
+	{ "system memory with no DMA device", L0, 0,
+	  DATA | NVSVM_PTE_VALID | NVSVM_PTE_APERTURE, VA_4K },
+};
+
+static void bad_pt_desc(const struct bad_pt *b, char *desc)
+{
+	strscpy(desc, b->what, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_pt, bad_pts, bad_pt_desc);
+
+static void mmu_bad_entry_faults(struct kunit *test)
+{
+	const struct bad_pt *b = test->param_value;
+	struct mmu_test *t = test->priv;
+	u64 v = 0;
+
+	set_entry(test, t->sim, b->table, idx(b->va, b->level), b->entry);
+	KUNIT_EXPECT_EQ(test, access(t, b->va, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+}
+
+static void mmu_va_beyond_48_bits(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v;
+
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K | BIT_ULL(48), NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+	KUNIT_EXPECT_EQ(test, access(t, ~0ULL & ~7ULL, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+}
+
+static void mmu_permissions(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = 1;
+
+	set_entry(test, t->sim, L0, idx(VA_4K, 0),
+		  DATA | NVSVM_PTE_VALID | NVSVM_PTE_READ_ONLY);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_READ, &v), -1);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v),
+			NVSVM_FAULT_TYPE_PROTECTION);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_ATOMIC, &v),
+			NVSVM_FAULT_TYPE_PROTECTION);
+
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, 0, 0);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0),
+		  DATA | NVSVM_PTE_VALID | NVSVM_PTE_ATOMIC_DISABLE);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_ATOMIC, &v),
+			NVSVM_FAULT_TYPE_ATOMIC_DISABLED);
+}
+
+/* A cached translation survives a PTE change until it is invalidated. */
+static void mmu_tlb_invalidate(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = 5;
+
+	KUNIT_ASSERT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA2 | NVSVM_PTE_VALID);
+
+	v = 6;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 6);
+
+	/* Another VM's and another range's invalidates leave it cached. */
+	nvsvm_sim_mmu_invalidate(t->sim, PDB + SZ_4K, 0, 0);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_4K + SZ_4K, SZ_1M);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_4K - SZ_4K, SZ_4K);
+	v = 7;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 7);
+
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_4K + 8, 1);
+	v = 8;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 7);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA2), 8);
+
+	/* After an unmap and a whole-VM invalidate, the access faults. */
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), 0);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, 0, 0);
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+}
+
+static void mmu_mem_rw_crosses_pages(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u8 in[64], out[64];
+	int i;
+
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = i * 3 + 1;
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+						     SZ_64K - 32, in, sizeof(in)));
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM,
+						    SZ_64K - 32, out, sizeof(out)));
+	KUNIT_EXPECT_MEMEQ(test, in, out, sizeof(in));
+	KUNIT_EXPECT_EQ(test, -EIO, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM,
+						       (16ULL << 20) - 8, out, 16));
+	KUNIT_EXPECT_EQ(test, -EIO, nvsvm_sim_mem_read(t->sim, 7, 0, out, 8));
+}
+
+static struct kunit_case mmu_cases[] = {
+	KUNIT_CASE(mmu_walk_4k),
+	KUNIT_CASE(mmu_walk_2m),
+	KUNIT_CASE(mmu_unbacked_vram_reads_zero),
+	KUNIT_CASE_PARAM(mmu_bad_entry_faults, bad_pt_gen_params),
+	KUNIT_CASE(mmu_va_beyond_48_bits),
+	KUNIT_CASE(mmu_permissions),
+	KUNIT_CASE(mmu_tlb_invalidate),
+	KUNIT_CASE(mmu_mem_rw_crosses_pages),
+	{}
+};
+
+static struct kunit_suite mmu_suite = {
+	.name = "nvsvm_sim_mmu",
+	.init = mmu_test_init,
+	.exit = mmu_test_exit,
+	.test_cases = mmu_cases,
+};
+
+kunit_test_suite(mmu_suite);
