@@ -28,10 +28,18 @@ struct nvsvm_hw;
  * struct nvsvm_hw_ops - Register access
  */
 struct nvsvm_hw_ops {
-	/** @rd32: Read the 32-bit register at byte offset @reg. */
+	/**
+	 * @rd32: Read the 32-bit register at byte offset @reg. Any context,
+	 * hard-IRQ included.
+	 */
 	u32 (*rd32)(struct nvsvm_hw *hw, u32 reg);
 
-	/** @wr32: Write @val to the 32-bit register at byte offset @reg. */
+	/**
+	 * @wr32: Write @val to the 32-bit register at byte offset @reg. Any
+	 * context, except the writes that start an operation the driver
+	 * then waits for (MMU_INV_TRIGGER, CHAN_CTRL with RESET, CE_RESET):
+	 * the emulator completes them within the write, which may sleep.
+	 */
 	void (*wr32)(struct nvsvm_hw *hw, u32 reg, u32 val);
 };
 

@@ -230,18 +230,24 @@
  *
  * Physical copies and fills, for migration: a ring of 32-byte commands in
  * memory (CE_RING_LO/HI, CE_RING_SIZE entries, a power of 2), with CE_PUT
- * written by the driver and CE_GET by the engine. Commands run in order:
+ * written by the driver and CE_GET by the engine. Writing CE_RING_SIZE
+ * empties the ring (GET = PUT = 0). Commands run in order:
  *
- * - COPY: copy size bytes from src to dst (4 KiB multiples and aligned).
- * - FILL: fill size bytes at dst with the 64-bit value in src.
- * - SEMAPHORE: write the 64-bit payload in size at dst (system memory) once
- *   every earlier command is done; with the INTR flag, raise
- *   CE_INTR_STATUS_SEMAPHORE.
+ * - COPY: copy size bytes from src to dst; addresses and size 4 KiB
+ *   aligned, size not 0.
+ * - FILL: fill size bytes at dst with the 64-bit value in src; dst and
+ *   size 4 KiB aligned, size not 0.
+ * - SEMAPHORE: write the 64-bit payload in size at dst (8-byte aligned, in
+ *   the aperture the DST flag names) once every earlier command is done;
+ *   with the INTR flag, raise CE_INTR_STATUS_SEMAPHORE.
  *
  * Command: u32 op, u32 flags (%NVSVM_CE_FLAG_*: apertures of src and dst,
- * INTR), u64 src, u64 dst, u64 size. A bad command (unknown op, bus error,
- * misalignment) stops the engine: CE_INTR_STATUS_ERROR, CE_ERROR holds the
- * ring index + 1; writing CE_RESET empties the ring and clears it.
+ * INTR; other bits are ignored), u64 src, u64 dst, u64 size. A bad command
+ * (unknown op, bus error, misalignment, a range that wraps) or an unusable
+ * ring stops the engine: CE_INTR_STATUS_ERROR, CE_ERROR holds the ring
+ * index + 1; writing CE_RESET drops what is pending (GET = PUT), stops a
+ * command in flight (its destination may be partly written) and clears the
+ * error. The engine is idle when the CE_RESET write returns.
  */
 #define NVSVM_REG_CE_RING_LO		0x006000
 #define NVSVM_REG_CE_RING_HI		0x006004

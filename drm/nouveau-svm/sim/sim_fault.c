@@ -14,13 +14,17 @@
  * host's fetches); FAULT_CANCEL_TRIGGER fails those of one instance block
  * at one page, which stops their channel.
  *
- * Locking: &nvsvm_sim.fault_lock (a mutex: writing an entry may allocate
- * VRAM backing) protects the ring registers and orders entries.
+ * Locking: &nvsvm_sim.fault_lock (a spinlock, taken with interrupts off so
+ * that registers can be read from any context) protects the ring
+ * registers. &nvsvm_sim.fault_report_lock (a mutex, outside it: writing an
+ * entry may allocate VRAM backing) serialises reporters, so entries land
+ * in the order PUT publishes them.
  */
 
 #include <linux/bitfield.h>
 #include <linux/ktime.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 
 #include "nvsvm_regs.h"
 #include "sim_internal.h"
@@ -37,7 +41,8 @@ static_assert(sizeof(struct nvsvm_sim_fault_entry) == NVSVM_FAULT_ENTRY_SIZE);
 
 void nvsvm_sim_fault_init(struct nvsvm_sim *sim)
 {
-	mutex_init(&sim->fault_lock);
+	spin_lock_init(&sim->fault_lock);
+	mutex_init(&sim->fault_report_lock);
 }
 
 static void nvsvm_sim_fault_update_irq(struct nvsvm_sim *sim)
@@ -72,30 +77,41 @@ void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u8 access,
 				    NVSVM_FAULT_INFO_VALID),
 		.timestamp = cpu_to_le64(ktime_get_ns()),
 	};
+	unsigned long flags;
+	u32 size, put;
+	bool room;
 	u64 base;
-	u32 size;
 
-	mutex_lock(&sim->fault_lock);
+	mutex_lock(&sim->fault_report_lock);
+	spin_lock_irqsave(&sim->fault_lock, flags);
 	base = (u64)sim->fault_buf_hi << 32 | sim->fault_buf_lo;
 	size = sim->fault_buf_size;
-	if (!size || ((sim->fault_put + 1) & (size - 1)) == sim->fault_get ||
-	    nvsvm_sim_mem_write(sim, nvsvm_sim_loc_aper(base),
-				nvsvm_sim_loc_addr(base) +
-				(u64)sim->fault_put * NVSVM_FAULT_ENTRY_SIZE,
-				&e, sizeof(e))) {
+	put = sim->fault_put;
+	room = size && ((put + 1) & (size - 1)) != sim->fault_get;
+	spin_unlock_irqrestore(&sim->fault_lock, flags);
+
+	if (room && nvsvm_sim_mem_write(sim, nvsvm_sim_loc_aper(base),
+					nvsvm_sim_loc_addr(base) +
+					(u64)put * NVSVM_FAULT_ENTRY_SIZE, &e, sizeof(e)))
+		room = false;
+
+	spin_lock_irqsave(&sim->fault_lock, flags);
+	/* Publish only if the driver did not reprogram the ring meanwhile. */
+	if (room && size == sim->fault_buf_size && put == sim->fault_put)
+		sim->fault_put = (put + 1) & (size - 1);
+	else
 		sim->fault_status |= NVSVM_FAULT_STATUS_OVERFLOW;
-	} else {
-		sim->fault_put = (sim->fault_put + 1) & (size - 1);
-	}
 	nvsvm_sim_fault_update_irq(sim);
-	mutex_unlock(&sim->fault_lock);
+	spin_unlock_irqrestore(&sim->fault_lock, flags);
+	mutex_unlock(&sim->fault_report_lock);
 }
 
 u32 nvsvm_sim_fault_rd32(struct nvsvm_sim *sim, u32 reg)
 {
+	unsigned long flags;
 	u32 val;
 
-	mutex_lock(&sim->fault_lock);
+	spin_lock_irqsave(&sim->fault_lock, flags);
 	switch (reg) {
 	case NVSVM_REG_FAULT_BUF_LO:
 		val = sim->fault_buf_lo;
@@ -125,15 +141,16 @@ u32 nvsvm_sim_fault_rd32(struct nvsvm_sim *sim, u32 reg)
 		val = NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
 		break;
 	}
-	mutex_unlock(&sim->fault_lock);
+	spin_unlock_irqrestore(&sim->fault_lock, flags);
 	return val;
 }
 
 void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
+	unsigned long flags;
 	u64 inst, va;
 
-	mutex_lock(&sim->fault_lock);
+	spin_lock_irqsave(&sim->fault_lock, flags);
 	switch (reg) {
 	case NVSVM_REG_FAULT_BUF_LO:
 		sim->fault_buf_lo = val & (NVSVM_ADDR_LO_ADDR | NVSVM_ADDR_LO_SYSMEM);
@@ -161,14 +178,14 @@ void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 		sim->fault_cancel[(reg - NVSVM_REG_FAULT_CANCEL_INST_LO) / 4] = val;
 		break;
 	case NVSVM_REG_FAULT_REPLAY:
-		mutex_unlock(&sim->fault_lock);
+		spin_unlock_irqrestore(&sim->fault_lock, flags);
 		nvsvm_sim_sm_replay(sim);
 		nvsvm_sim_fifo_replay(sim);
 		return;
 	case NVSVM_REG_FAULT_CANCEL_TRIGGER:
 		inst = (u64)sim->fault_cancel[1] << 32 | sim->fault_cancel[0];
 		va = (u64)sim->fault_cancel[3] << 32 | sim->fault_cancel[2];
-		mutex_unlock(&sim->fault_lock);
+		spin_unlock_irqrestore(&sim->fault_lock, flags);
 		nvsvm_sim_sm_cancel(sim, inst, va);
 		nvsvm_sim_fifo_cancel(sim, inst, va);
 		return;
@@ -176,5 +193,5 @@ void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 		break;
 	}
 	nvsvm_sim_fault_update_irq(sim);
-	mutex_unlock(&sim->fault_lock);
+	spin_unlock_irqrestore(&sim->fault_lock, flags);
 }

@@ -24,7 +24,8 @@
  * acquiring channel, waits for the work item to return, and clears the
  * error.
  *
- * Locking: &nvsvm_sim.fifo_lock (a spinlock) protects the FIFO interrupt
+ * Locking: &nvsvm_sim.fifo_lock (a spinlock, taken with interrupts off so
+ * that registers can be read from any context) protects the FIFO interrupt
  * and error registers, &nvsvm_sim.replay_seq, &nvsvm_sim.sem_seq, and in
  * each channel the fields documented as under it. It nests outside
  * &nvsvm_sim.sm_lock. A channel's work item is the only user of its MMU
@@ -94,9 +95,10 @@ static void nvsvm_sim_fifo_update_irq(struct nvsvm_sim *sim)
 
 static void nvsvm_sim_chan_fail(struct nvsvm_sim_chan *chan, u32 error, u64 info)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	if (!chan->error && !chan->stop) {
 		chan->error = error;
 		chan->error_info = info;
@@ -104,7 +106,7 @@ static void nvsvm_sim_chan_fail(struct nvsvm_sim_chan *chan, u32 error, u64 info
 		sim->fifo_intr_status |= NVSVM_FIFO_INTR_ERROR;
 		nvsvm_sim_fifo_update_irq(sim);
 	}
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 }
 
 static bool nvsvm_sim_chan_stopped(struct nvsvm_sim_chan *chan)
@@ -120,6 +122,7 @@ static bool nvsvm_sim_chan_stopped(struct nvsvm_sim_chan *chan)
 static int nvsvm_sim_host_rw_page(struct nvsvm_sim_chan *chan, u64 va, void *buf,
 				  unsigned int len, u8 access)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 	u64 seq;
 	u8 type;
@@ -132,26 +135,26 @@ static int nvsvm_sim_host_rw_page(struct nvsvm_sim_chan *chan, u64 va, void *buf
 		if (p)
 			break;
 
-		spin_lock(&sim->fifo_lock);
+		spin_lock_irqsave(&sim->fifo_lock, flags);
 		seq = sim->replay_seq;
 		chan->stalled = true;
 		chan->stall_va = va;
 		chan->cancelled = false;
-		spin_unlock(&sim->fifo_lock);
+		spin_unlock_irqrestore(&sim->fifo_lock, flags);
 
 		nvsvm_sim_fault_report(sim, va, chan->inst, access, type,
 				       NVSVM_CLIENT_HOST);
 		wait_event(sim->host_wq, READ_ONCE(sim->replay_seq) != seq ||
 			   nvsvm_sim_chan_stopped(chan));
 
-		spin_lock(&sim->fifo_lock);
+		spin_lock_irqsave(&sim->fifo_lock, flags);
 		chan->stalled = false;
 		if (chan->cancelled) {
-			spin_unlock(&sim->fifo_lock);
+			spin_unlock_irqrestore(&sim->fifo_lock, flags);
 			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_MMU_FAULT, va);
 			return -EIO;
 		}
-		spin_unlock(&sim->fifo_lock);
+		spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	}
 
 	if (access == NVSVM_ACCESS_WRITE)
@@ -219,6 +222,7 @@ static int nvsvm_sim_host_fill(struct nvsvm_sim_chan *chan, u64 dst, u64 size, u
 
 static int nvsvm_sim_host_release(struct nvsvm_sim_chan *chan, const u32 *d)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 	u64 va = (u64)d[1] << 32 | d[0];
 	__le64 payload = cpu_to_le64((u64)d[3] << 32 | d[2]);
@@ -231,13 +235,13 @@ static int nvsvm_sim_host_release(struct nvsvm_sim_chan *chan, const u32 *d)
 	if (ret)
 		return ret;
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	sim->sem_seq++;
 	if (d[4] & NVSVM_SEM_INTR) {
 		sim->fifo_intr_status |= NVSVM_FIFO_INTR_SEMAPHORE;
 		nvsvm_sim_fifo_update_irq(sim);
 	}
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	wake_up_all(&sim->host_wq);
 	return 0;
 }
@@ -276,6 +280,7 @@ static int nvsvm_sim_host_acquire(struct nvsvm_sim_chan *chan, const u32 *d)
 
 static int nvsvm_sim_host_launch(struct nvsvm_sim_chan *chan, const u32 *d)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 	u64 code = (u64)d[1] << 32 | d[0];
 	u64 param = (u64)d[3] << 32 | d[2];
@@ -287,17 +292,17 @@ static int nvsvm_sim_host_launch(struct nvsvm_sim_chan *chan, const u32 *d)
 		return -EINVAL;
 	nvsvm_sim_grid_start(grid, chan->pdb, chan->inst, code, param, d[4], d[5]);
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->grid = grid;
 	if (chan->stop)
 		nvsvm_sim_grid_abort(grid, 0, 0);
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 
 	error = nvsvm_sim_grid_wait(grid, &info);
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->grid = NULL;
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 
 	if (error) {
 		nvsvm_sim_chan_fail(chan, error, info);
@@ -459,34 +464,36 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 
 static void nvsvm_sim_chan_reset(struct nvsvm_sim_chan *chan)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->stop = true;
 	chan->enabled = false;
 	if (chan->grid)
 		nvsvm_sim_grid_abort(chan->grid, 0, 0);
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	wake_up_all(&sim->host_wq);
 
 	cancel_work_sync(&chan->work);
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->stop = false;
 	chan->error = 0;
 	chan->error_info = 0;
 	sim->fifo_error[chan->id / 32] &= ~BIT(chan->id % 32);
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	/* A reset channel's VM may be gone: forget its translations. */
 	nvsvm_sim_mmu_invalidate(sim, chan->pdb, 0, 0);
 }
 
 u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg)
 {
+	unsigned long flags;
 	struct nvsvm_sim_chan *chan;
 	u32 val = NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	if (reg == NVSVM_REG_FIFO_INTR_STATUS) {
 		val = sim->fifo_intr_status;
 	} else if (reg == NVSVM_REG_FIFO_INTR_EN) {
@@ -519,12 +526,13 @@ u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg)
 			break;
 		}
 	}
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	return val;
 }
 
 void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
+	unsigned long flags;
 	struct nvsvm_sim_chan *chan;
 	bool kick = false;
 
@@ -534,7 +542,7 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 		return;
 	}
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	if (reg == NVSVM_REG_FIFO_INTR_STATUS) {
 		sim->fifo_intr_status &= ~val;
 		nvsvm_sim_fifo_update_irq(sim);
@@ -561,7 +569,7 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 			break;
 		}
 	}
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	if (kick)
 		queue_work(sim->fifo_wq, &chan->work);
 }
@@ -572,9 +580,10 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
  */
 void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim)
 {
-	spin_lock(&sim->fifo_lock);
+	unsigned long flags;
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	sim->replay_seq++;
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	wake_up_all(&sim->host_wq);
 }
 
@@ -586,9 +595,10 @@ void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim)
  */
 void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 {
+	unsigned long flags;
 	unsigned int i;
 
-	spin_lock(&sim->fifo_lock);
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	for (i = 0; i < NVSVM_SIM_CHANNELS; i++) {
 		struct nvsvm_sim_chan *chan = &sim->chans[i];
 
@@ -597,7 +607,7 @@ void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 			chan->cancelled = true;
 	}
 	sim->replay_seq++;
-	spin_unlock(&sim->fifo_lock);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 	wake_up_all(&sim->host_wq);
 }
 

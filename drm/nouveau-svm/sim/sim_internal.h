@@ -69,7 +69,9 @@ struct nvsvm_sim {
 	unsigned long irq_masked;
 
 	/** @fault_lock: Protects the fault buffer registers below. */
-	struct mutex fault_lock;
+	spinlock_t fault_lock;
+	/** @fault_report_lock: Serialises fault reports; outside @fault_lock. */
+	struct mutex fault_report_lock;
 	/** @fault_buf_lo: FAULT_BUF_LO. */
 	u32 fault_buf_lo;
 	/** @fault_buf_hi: FAULT_BUF_HI. */
@@ -125,7 +127,9 @@ struct nvsvm_sim {
 	/** @host_wq: Stalled or acquiring channels wait here. */
 	wait_queue_head_t host_wq;
 
-	/** @mmu_inv: MMU_INV_* registers. Protected by @mmu_clients_lock. */
+	/** @mmu_inv_lock: Protects @mmu_inv. */
+	spinlock_t mmu_inv_lock;
+	/** @mmu_inv: MMU_INV_* registers. */
 	u32 mmu_inv[6];
 
 	/** @ce: The copy engine's state; see sim_ce.c. */

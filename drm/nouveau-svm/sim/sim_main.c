@@ -149,6 +149,7 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	nvsvm_sim_vram_init(sim);
 	mutex_init(&sim->mmu_clients_lock);
 	INIT_LIST_HEAD(&sim->mmu_clients);
+	spin_lock_init(&sim->mmu_inv_lock);
 	nvsvm_sim_fault_init(sim);
 	sim->watchdog_ms = watchdog_ms;
 	ret = nvsvm_sim_sm_init(sim);

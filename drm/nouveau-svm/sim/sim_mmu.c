@@ -254,15 +254,16 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_mmu_invalidate);
 
 u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg)
 {
-	u32 val = 0;
+	unsigned long flags;
+	u32 val;
 
 	/* Invalidates complete within the trigger write: never pending. */
 	if (reg == NVSVM_REG_MMU_INV_STATUS)
 		return 0;
 	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI) {
-		mutex_lock(&sim->mmu_clients_lock);
+		spin_lock_irqsave(&sim->mmu_inv_lock, flags);
 		val = sim->mmu_inv[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4];
-		mutex_unlock(&sim->mmu_clients_lock);
+		spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
 		return val;
 	}
 	return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
@@ -271,21 +272,23 @@ u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg)
 void nvsvm_sim_mmu_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
 	u64 loc, pdb, va, size;
+	unsigned long flags;
 
 	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI) {
-		mutex_lock(&sim->mmu_clients_lock);
+		spin_lock_irqsave(&sim->mmu_inv_lock, flags);
 		sim->mmu_inv[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4] = val;
-		mutex_unlock(&sim->mmu_clients_lock);
+		spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
 		return;
 	}
 	if (reg != NVSVM_REG_MMU_INV_TRIGGER)
 		return;
 
-	mutex_lock(&sim->mmu_clients_lock);
+	might_sleep();
+	spin_lock_irqsave(&sim->mmu_inv_lock, flags);
 	loc = (u64)sim->mmu_inv[1] << 32 | sim->mmu_inv[0];
 	va = (u64)sim->mmu_inv[3] << 32 | sim->mmu_inv[2];
 	size = (u64)sim->mmu_inv[5] << 32 | sim->mmu_inv[4];
-	mutex_unlock(&sim->mmu_clients_lock);
+	spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
 	pdb = nvsvm_sim_loc_addr(loc) |
 	      (nvsvm_sim_loc_aper(loc) == NVSVM_APER_SYSMEM ? NVSVM_PTE_APERTURE : 0);
 	nvsvm_sim_mmu_invalidate(sim, pdb, va, size);
