@@ -160,9 +160,11 @@ igt_main
 
 	igt_describe("An ioctl number the driver does not define is -EINVAL.");
 	igt_subtest("invalid-ioctl") {
+		/* The first number after the last ioctl the uAPI defines. */
+		const unsigned int first_undefined = DRM_NVSVM_VM_BIND + 1;
 		struct drm_nvsvm_get_param args = { .param = DRM_NVSVM_PARAM_VA_BITS };
 
-		igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + 1,
+		igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + first_undefined,
 							   struct drm_nvsvm_get_param), &args),
 			      -EINVAL);
 		igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOWR(DRM_COMMAND_END - 1,

@@ -12,8 +12,12 @@
 
 #include <linux/bitfield.h>
 #include <linux/device.h>
+#include <linux/iopoll.h>
 #include <linux/sizes.h>
 #include <kunit/visibility.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_print.h>
 
 #include "nvsvm_device.h"
 #include "nvsvm_drm.h"
@@ -95,3 +99,47 @@ int nvsvm_device_get_param(const struct nvsvm_device_info *info, u32 param,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_device_get_param);
+
+/**
+ * nvsvm_device_mmu_invalidate() - Drop a VM's cached translations
+ * @ndev: The device.
+ * @pdb: DMA address of the VM's root table (system memory).
+ * @va: First address of the range.
+ * @range: Size of the range; 0: the whole VM.
+ *
+ * Returns once no GPU access can use a translation of the range cached
+ * before the call. Does nothing once the device is unplugged: the driver
+ * no longer owns it. May sleep.
+ *
+ * Return: 0, or -ETIMEDOUT if the GPU did not complete the invalidate.
+ */
+int nvsvm_device_mmu_invalidate(struct nvsvm_device *ndev, dma_addr_t pdb,
+				u64 va, u64 range)
+{
+	struct nvsvm_hw *hw = ndev->hw;
+	int idx, ret;
+	u32 status;
+
+	if (!drm_dev_enter(&ndev->base, &idx))
+		return 0;
+
+	mutex_lock(&ndev->mmu_lock);
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_LO,
+		      lower_32_bits(pdb) | NVSVM_ADDR_LO_SYSMEM);
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_HI, upper_32_bits(pdb));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_LO, lower_32_bits(va));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_HI, upper_32_bits(va));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_LO, lower_32_bits(range));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_HI, upper_32_bits(range));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_TRIGGER, 1);
+	ret = read_poll_timeout(nvsvm_hw_rd32, status,
+				!(status & NVSVM_MMU_INV_STATUS_PENDING),
+				10, 100 * USEC_PER_MSEC, false,
+				hw, NVSVM_REG_MMU_INV_STATUS);
+	mutex_unlock(&ndev->mmu_lock);
+	if (ret)
+		drm_err(&ndev->base, "MMU invalidate timed out\n");
+
+	drm_dev_exit(idx);
+	return ret;
+}

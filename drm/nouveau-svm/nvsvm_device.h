@@ -3,7 +3,10 @@
 #ifndef __NVSVM_DEVICE_H__
 #define __NVSVM_DEVICE_H__
 
+#include <linux/mutex.h>
+
 #include <drm/drm_device.h>
+#include <drm/drm_file.h>
 
 struct device;
 struct nvsvm_hw;
@@ -38,7 +41,23 @@ struct nvsvm_device {
 
 	/** @info: Identity, read once at probe. Immutable. */
 	struct nvsvm_device_info info;
+
+	/** @mmu_lock: Serialises the MMU invalidate register sequence. */
+	struct mutex mmu_lock;
 };
+
+/**
+ * struct nvsvm_file - What the driver keeps per DRM file
+ */
+struct nvsvm_file {
+	/** @vm: The file's GPU address space. Immutable. */
+	struct nvsvm_vm *vm;
+};
+
+static inline struct nvsvm_vm *nvsvm_file_vm(struct drm_file *file)
+{
+	return ((struct nvsvm_file *)file->driver_priv)->vm;
+}
 
 static inline struct nvsvm_device *to_nvsvm_device(struct drm_device *drm)
 {
@@ -47,6 +66,8 @@ static inline struct nvsvm_device *to_nvsvm_device(struct drm_device *drm)
 
 int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 			   struct nvsvm_device_info *info);
+int nvsvm_device_mmu_invalidate(struct nvsvm_device *ndev, dma_addr_t pdb,
+				u64 va, u64 range);
 int nvsvm_device_get_param(const struct nvsvm_device_info *info, u32 param,
 			   u64 *value);
 

@@ -22,17 +22,26 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include "nvsvm_compat.h"
 #include "nvsvm_device.h"
 #include "nvsvm_drm.h"
+#include "nvsvm_gem.h"
 #include "nvsvm_hw.h"
+#include "nvsvm_vm.h"
 #include "sim/sim.h"
 
+/*
+ * uAPI version: the minor grows with each addition.
+ * 1.0: GET_PARAM. 1.1: BO_CREATE, BO_MMAP_OFFSET, VM_BIND.
+ */
 #define NVSVM_DRIVER_MAJOR	1
-#define NVSVM_DRIVER_MINOR	0
+#define NVSVM_DRIVER_MINOR	1
 
 static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
 				 struct drm_file *file)
@@ -48,26 +57,43 @@ static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
 
 static const struct drm_ioctl_desc nvsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NVSVM_GET_PARAM, nvsvm_ioctl_get_param, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_BO_CREATE, nvsvm_ioctl_bo_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_BO_MMAP_OFFSET, nvsvm_ioctl_bo_mmap_offset, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_VM_BIND, nvsvm_ioctl_vm_bind, DRM_RENDER_ALLOW),
 };
 
-/*
- * DRM_GEM_FOPS without mmap: there are no buffer objects to map yet, and
- * drm_gem_mmap() needs GEM's offset manager.
- */
-static const struct file_operations nvsvm_drm_fops = {
-	.owner = THIS_MODULE,
-	.fop_flags = FOP_UNSIGNED_OFFSET,
-	.open = drm_open,
-	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
-	.compat_ioctl = drm_compat_ioctl,
-	.poll = drm_poll,
-	.read = drm_read,
-	.llseek = noop_llseek,
-};
+static int nvsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct nvsvm_file *nfile = kzalloc(sizeof(*nfile), GFP_KERNEL);
+
+	if (!nfile)
+		return -ENOMEM;
+	nfile->vm = nvsvm_vm_create(to_nvsvm_device(drm));
+	if (IS_ERR(nfile->vm)) {
+		int ret = PTR_ERR(nfile->vm);
+
+		kfree(nfile);
+		return ret;
+	}
+	file->driver_priv = nfile;
+	return 0;
+}
+
+static void nvsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct nvsvm_file *nfile = file->driver_priv;
+
+	nvsvm_vm_destroy(nfile->vm);
+	kfree(nfile);
+}
+
+DEFINE_DRM_GEM_FOPS(nvsvm_drm_fops);
 
 static const struct drm_driver nvsvm_drm_driver = {
-	.driver_features = DRIVER_RENDER,
+	.driver_features = DRIVER_RENDER | DRIVER_GEM,
+	.open = nvsvm_open,
+	.postclose = nvsvm_postclose,
+	DRM_GEM_SHMEM_DRIVER_OPS,
 	.ioctls = nvsvm_ioctls,
 	.num_ioctls = ARRAY_SIZE(nvsvm_ioctls),
 	.fops = &nvsvm_drm_fops,
@@ -95,6 +121,9 @@ static int nvsvm_probe(struct platform_device *pdev)
 		return PTR_ERR(ndev);
 
 	ndev->hw = pdata->hw;
+	ret = drmm_mutex_init(&ndev->base, &ndev->mmu_lock);
+	if (ret)
+		return ret;
 	ret = nvsvm_device_info_read(ndev->hw, &pdev->dev, &ndev->info);
 	if (ret)
 		return ret;

@@ -581,6 +581,7 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim)
 {
 	unsigned long flags;
+
 	spin_lock_irqsave(&sim->fifo_lock, flags);
 	sim->replay_seq++;
 	spin_unlock_irqrestore(&sim->fifo_lock, flags);
