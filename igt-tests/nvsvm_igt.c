@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <xf86drm.h>
 
 #include "nvsvm_igt.h"
 
@@ -40,4 +41,18 @@ unsigned long nvsvm_igt_module_param(const char *name)
 	fclose(f);
 	igt_assert_f(n == 1, "cannot parse %s\n", path);
 	return v;
+}
+
+void nvsvm_igt_require_uapi(int fd, int minor)
+{
+	drmVersionPtr v = drmGetVersion(fd);
+	int major, have;
+
+	igt_assert_f(v, "DRM_IOCTL_VERSION failed: %s\n", strerror(errno));
+	major = v->version_major;
+	have = v->version_minor;
+	drmFreeVersion(v);
+	igt_assert_eq(major, 1);
+	igt_require_f(have >= minor, "needs nvsvm uAPI 1.%d, the driver has 1.%d\n",
+		      minor, have);
 }

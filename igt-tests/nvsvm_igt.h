@@ -18,4 +18,7 @@ int nvsvm_igt_ioctl(int fd, unsigned long request, void *arg);
 /* A module parameter of nvsvm, from sysfs; fails the subtest if unreadable. */
 unsigned long nvsvm_igt_module_param(const char *name);
 
+/* Skip the (sub)test unless the driver's uAPI is at least 1.@minor. */
+void nvsvm_igt_require_uapi(int fd, int minor);
+
 #endif /* NVSVM_IGT_H */
