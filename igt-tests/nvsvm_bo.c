@@ -193,15 +193,8 @@ igt_main
 	igt_describe("A BO_CREATE argument that cannot be read or written back is -EFAULT.");
 	igt_subtest("create-invalid-pointer") {
 		struct drm_nvsvm_bo_create *args;
-		void *none;
 
-		igt_assert_eq(bo_create_ioctl(fd, NULL), -EFAULT);
-		igt_assert_eq(bo_create_ioctl(fd, (void *)8), -EFAULT);
-
-		none = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(none != MAP_FAILED);
-		igt_assert_eq(bo_create_ioctl(fd, none), -EFAULT);
-		munmap(none, page);
+		nvsvm_igt_assert_unreadable_arg(fd, DRM_IOCTL_NVSVM_BO_CREATE);
 
 		/* Readable but not writable: the handle cannot be written back. */
 		args = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -273,15 +266,8 @@ igt_main
 	igt_subtest("mmap-offset-invalid-pointer") {
 		uint32_t h = bo_create(dev, page, page);
 		struct drm_nvsvm_bo_mmap_offset *args;
-		void *none;
 
-		igt_assert_eq(mmap_offset_ioctl(fd, NULL), -EFAULT);
-		igt_assert_eq(mmap_offset_ioctl(fd, (void *)8), -EFAULT);
-
-		none = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(none != MAP_FAILED);
-		igt_assert_eq(mmap_offset_ioctl(fd, none), -EFAULT);
-		munmap(none, page);
+		nvsvm_igt_assert_unreadable_arg(fd, DRM_IOCTL_NVSVM_BO_MMAP_OFFSET);
 
 		args = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		igt_assert(args != MAP_FAILED);

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <xf86drm.h>
 
 #include "nvsvm_igt.h"
@@ -55,4 +57,18 @@ void nvsvm_igt_require_uapi(int fd, int minor)
 	igt_assert_eq(major, 1);
 	igt_require_f(have >= minor, "needs nvsvm uAPI 1.%d, the driver has 1.%d\n",
 		      minor, have);
+}
+
+void nvsvm_igt_assert_unreadable_arg(int fd, unsigned long request)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *none;
+
+	igt_assert_eq(nvsvm_igt_ioctl(fd, request, NULL), -EFAULT);
+	igt_assert_eq(nvsvm_igt_ioctl(fd, request, (void *)8), -EFAULT);
+
+	none = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(none != MAP_FAILED);
+	igt_assert_eq(nvsvm_igt_ioctl(fd, request, none), -EFAULT);
+	munmap(none, page);
 }

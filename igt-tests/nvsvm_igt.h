@@ -21,4 +21,10 @@ unsigned long nvsvm_igt_module_param(const char *name);
 /* Skip the (sub)test unless the driver's uAPI is at least 1.@minor. */
 void nvsvm_igt_require_uapi(int fd, int minor);
 
+/*
+ * Assert that @request fails with -EFAULT for arguments that cannot be
+ * read: NULL, a low address, and a PROT_NONE page.
+ */
+void nvsvm_igt_assert_unreadable_arg(int fd, unsigned long request);
+
 #endif /* NVSVM_IGT_H */

@@ -536,15 +536,8 @@ igt_main
 	igt_describe("A VM_BIND argument that cannot be read is -EFAULT; the kernel never writes it.");
 	igt_subtest("invalid-pointer") {
 		struct drm_nvsvm_vm_bind *args;
-		void *none;
 
-		igt_assert_eq(vm_bind(fd, NULL), -EFAULT);
-		igt_assert_eq(vm_bind(fd, (void *)8), -EFAULT);
-
-		none = mmap(NULL, page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(none != MAP_FAILED);
-		igt_assert_eq(vm_bind(fd, none), -EFAULT);
-		munmap(none, page);
+		nvsvm_igt_assert_unreadable_arg(fd, DRM_IOCTL_NVSVM_VM_BIND);
 
 		/* Straddling the end of a mapping. */
 		args = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
