@@ -5,6 +5,7 @@
 #
 #   make run        the main job: boot the test kernel, load nvsvm, run the tools
 #   make test       every test on both kernel legs; ends "N passed, N failed, ..."
+#   make bench      the emulated GPU's benchmarks, in a VM (LEG=lts|mainline)
 #   make setup      install host dependencies (idempotent)
 #   make kernel     build or reuse the test kernel (LEG=lts|mainline FLAVOUR=rig|debug)
 #   make module     build nvsvm.ko against that kernel (W=1, must be warning-free)
@@ -26,6 +27,9 @@ run:
 
 test:
 	scripts/run-tests.sh
+
+bench:
+	$(KENV) scripts/run-bench.sh
 
 setup:
 	scripts/setup-host.sh
@@ -54,4 +58,4 @@ clean:
 	$(MAKE) -C igt-tests clean
 	rm -rf results
 
-.PHONY: all run test setup kernel module sparse userspace igt checkpatch clean
+.PHONY: all run test bench setup kernel module sparse userspace igt checkpatch clean

@@ -3,200 +3,14 @@
 
 /*
  * The emulated GPU end to end, driven only through its registers and
- * memory, the way a driver drives it: page tables, an instance block, a
- * GPFIFO ring and push buffers, all in VRAM.
+ * memory (sim_test_gpu.h).
  */
 
-#include <kunit/test.h>
-#include <linux/bitfield.h>
-#include <linux/delay.h>
-#include <linux/jiffies.h>
-#include <linux/sizes.h>
-
-#include "nvsvm_hw.h"
-#include "nvsvm_isa.h"
-#include "nvsvm_regs.h"
-#include "sim/sim_internal.h"
-
-#define ENC NVSVM_ISA_ENCODE
-
-/* VRAM layout of the test. */
-#define T_INST		0x000000ULL
-#define T_FAULTBUF	0x001000ULL
-#define T_PT_POOL	0x010000ULL	/* page tables, bump allocated */
-#define T_DATA_PA	0x100000ULL	/* mapped at T_VA */
-#define T_VA		0x40000000ULL	/* GPU VA of the mapped window */
-#define T_SIZE		(256 * 1024)
-#define T_GPFIFO	(T_VA + 0x0000)
-#define T_PB		(T_VA + 0x1000)
-#define T_CODE		(T_VA + 0x4000)
-#define T_SEM		(T_VA + 0x8000)
-#define T_A		(T_VA + 0x10000)
-#define T_B		(T_VA + 0x20000)
-#define T_C		(T_VA + 0x30000)
-#define T_PARAM		(T_VA + 0x9000)
-#define T_UNMAPPED	0x7000000000ULL
-
-#define PDB		(T_PT_POOL | NVSVM_PTE_VALID)
-#define ENTRIES		16
-
-struct fifo_test {
-	struct nvsvm_sim *sim;
-	struct nvsvm_hw *hw;
-	u64 pt_next;
-	u32 put;
-	u64 pb;		/* next free push buffer byte */
-};
-
-static void vram_w64(struct kunit *test, struct fifo_test *t, u64 pa, u64 v)
-{
-	__le64 raw = cpu_to_le64(v);
-
-	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM, pa, &raw, 8));
-}
-
-static u64 vram_r64(struct kunit *test, struct fifo_test *t, u64 pa)
-{
-	__le64 raw;
-
-	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM, pa, &raw, 8));
-	return le64_to_cpu(raw);
-}
-
-/* VA in the window to its VRAM address. */
-static u64 pa(u64 va)
-{
-	return T_DATA_PA + (va - T_VA);
-}
-
-static u64 va_r64(struct kunit *test, struct fifo_test *t, u64 va)
-{
-	return vram_r64(test, t, pa(va));
-}
-
-static void va_w64(struct kunit *test, struct fifo_test *t, u64 va, u64 v)
-{
-	vram_w64(test, t, pa(va), v);
-}
-
-/* Map one 4 KiB page; tables come from the pool. */
-static void map_page(struct kunit *test, struct fifo_test *t, u64 va, u64 pte)
-{
-	u64 table = T_PT_POOL;
-	int level;
-
-	for (level = 3; level > 0; level--) {
-		u64 slot = table + ((va >> NVSVM_PT_SHIFT(level)) & 511) * 8;
-		u64 e = vram_r64(test, t, slot);
-
-		if (!(e & NVSVM_PTE_VALID)) {
-			t->pt_next += SZ_4K;
-			e = t->pt_next | NVSVM_PTE_VALID;
-			vram_w64(test, t, slot, e);
-		}
-		table = e & NVSVM_PTE_ADDR;
-	}
-	vram_w64(test, t, table + ((va >> 12) & 511) * 8, pte);
-}
-
-static void wr(struct fifo_test *t, u32 reg, u32 val)
-{
-	nvsvm_hw_wr32(t->hw, reg, val);
-}
-
-static u32 rd(struct fifo_test *t, u32 reg)
-{
-	return nvsvm_hw_rd32(t->hw, reg);
-}
-
-static void fifo_test_exit(struct kunit *test)
-{
-	struct fifo_test *t = test->priv;
-
-	nvsvm_sim_destroy(t->sim);
-}
-
-static int fifo_test_init(struct kunit *test)
-{
-	struct nvsvm_sim_config cfg = { .vram_mb = 16, .sm_count = 2, .ce_count = 1 };
-	struct fifo_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
-	u64 va;
-
-	KUNIT_ASSERT_NOT_NULL(test, t);
-	t->sim = nvsvm_sim_create(&cfg, "nvsvm-kunit");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->sim);
-	t->hw = nvsvm_sim_hw(t->sim);
-	t->sim->watchdog_ms = 2000;
-	test->priv = t;
-
-	t->pt_next = T_PT_POOL;
-	for (va = T_VA; va < T_VA + T_SIZE; va += SZ_4K)
-		map_page(test, t, va, pa(va) | NVSVM_PTE_VALID);
-
-	vram_w64(test, t, T_INST + NVSVM_INST_PDB, PDB);
-	vram_w64(test, t, T_INST + NVSVM_INST_GPFIFO_VA, T_GPFIFO);
-	vram_w64(test, t, T_INST + NVSVM_INST_GPFIFO_ENTRIES, ENTRIES);	/* GET 0 */
-	vram_w64(test, t, T_INST + NVSVM_INST_GP_GET, 0);		/* PUT 0 */
-	t->pb = T_PB;
-
-	wr(t, NVSVM_REG_FAULT_BUF_LO, lower_32_bits(T_FAULTBUF));
-	wr(t, NVSVM_REG_FAULT_BUF_HI, 0);
-	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 8);
-	wr(t, NVSVM_REG_CHAN_INST_LO(3), lower_32_bits(T_INST));
-	wr(t, NVSVM_REG_CHAN_INST_HI(3), 0);
-	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
-	return 0;
-}
-
-/* Write a push buffer of @n dwords and submit it on channel 3. */
-static void submit(struct kunit *test, struct fifo_test *t, const u32 *dw, unsigned int n)
-{
-	u64 start = t->pb;
-	unsigned int i;
-	__le32 raw;
-	u64 e = T_GPFIFO + (u64)t->put * 16;
-
-	for (i = 0; i < n; i++) {
-		raw = cpu_to_le32(dw[i]);
-		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
-							     pa(t->pb), &raw, 4));
-		t->pb += 4;
-	}
-	va_w64(test, t, e, start);
-	va_w64(test, t, e + 8, n);
-	t->put = (t->put + 1) % ENTRIES;
-	raw = cpu_to_le32(t->put);
-	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
-						     T_INST + NVSVM_INST_GP_PUT, &raw, 4));
-	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
-}
-
-/* Wait until the channel consumed everything or stopped; its error. */
-static u32 wait_idle(struct kunit *test, struct fifo_test *t)
-{
-	unsigned long timeout = jiffies + 10 * HZ;
-	u32 status;
-
-	do {
-		__le32 get;
-
-		status = rd(t, NVSVM_REG_CHAN_STATUS(3));
-		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM,
-							    T_INST + NVSVM_INST_GP_GET, &get, 4));
-		if (FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status) ||
-		    (le32_to_cpu(get) == t->put && !(status & NVSVM_CHAN_STATUS_BUSY)))
-			return FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status);
-		usleep_range(500, 1000);
-	} while (time_before(jiffies, timeout));
-	KUNIT_FAIL(test, "channel did not go idle, status %#x", status);
-	return U32_MAX;
-}
-
-#define M(m, n) NVSVM_METHOD(NVSVM_METHOD_##m, n)
+#include "sim_test_gpu.h"
 
 static void fifo_semaphore_fill_copy(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	const u32 pb[] = {
 		M(NOP, 2), 0xdead, 0xbeef,
 		M(FILL, 5), lower_32_bits(T_A), upper_32_bits(T_A), 8192, 0, 0x01020304,
@@ -237,29 +51,9 @@ static const u64 vadd[] = {
 	ENC(NVSVM_ISA_EXIT, 0, 0, 0, 0),
 };
 
-static void write_code(struct kunit *test, struct fifo_test *t, const u64 *code,
-		       unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		va_w64(test, t, T_CODE + i * 8, code[i]);
-}
-
-static void launch(struct kunit *test, struct fifo_test *t, u32 blocks, u32 threads)
-{
-	const u32 pb[] = {
-		M(LAUNCH, 6), lower_32_bits(T_CODE), upper_32_bits(T_CODE),
-			      lower_32_bits(T_PARAM), upper_32_bits(T_PARAM), blocks, threads,
-		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 7, 0, 0,
-	};
-
-	submit(test, t, pb, ARRAY_SIZE(pb));
-}
-
 static void fifo_launch_vector_add(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	const unsigned int n = 1000;
 	unsigned int i;
 
@@ -293,13 +87,13 @@ static const u64 store_to_param0[] = {
 	ENC(NVSVM_ISA_EXIT, 0, 0, 0, 0),
 };
 
-static u64 fault_entry(struct kunit *test, struct fifo_test *t, unsigned int i, u32 *info)
+static u64 fault_entry(struct kunit *test, struct test_gpu *t, unsigned int i, u32 *info)
 {
 	*info = (u32)vram_r64(test, t, T_FAULTBUF + i * 32 + 16);
 	return vram_r64(test, t, T_FAULTBUF + i * 32);
 }
 
-static void wait_fault(struct kunit *test, struct fifo_test *t, u32 put)
+static void wait_fault(struct kunit *test, struct test_gpu *t, u32 put)
 {
 	unsigned long timeout = jiffies + 5 * HZ;
 
@@ -309,7 +103,7 @@ static void wait_fault(struct kunit *test, struct fifo_test *t, u32 put)
 }
 
 /* Wait for at least one fault entry. */
-static void wait_any_fault(struct kunit *test, struct fifo_test *t)
+static void wait_any_fault(struct kunit *test, struct test_gpu *t)
 {
 	unsigned long timeout = jiffies + 5 * HZ;
 
@@ -320,7 +114,7 @@ static void wait_any_fault(struct kunit *test, struct fifo_test *t)
 
 static void fifo_fault_replay(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	u64 target = T_UNMAPPED + 0x10;
 	u32 info;
 
@@ -347,7 +141,7 @@ static void fifo_fault_replay(struct kunit *test)
 
 static void fifo_fault_cancel(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	u64 target = T_UNMAPPED + 0x2008;
 
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
@@ -378,7 +172,7 @@ static void fifo_fault_cancel(struct kunit *test)
 /* A push buffer fetched from an unmapped page stalls the host likewise. */
 static void fifo_host_fault_cancel(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	u64 e = T_GPFIFO + (u64)t->put * 16;
 	u32 info;
 	__le32 raw;
@@ -408,7 +202,7 @@ static void fifo_invalid_methods(struct kunit *test)
 		{ NVSVM_METHOD(NVSVM_METHOD_LAUNCH, 2), 0, 0 },	/* wrong count */
 		{ NVSVM_METHOD(NVSVM_METHOD_NOP, 9), 0, 0 },	/* runs past the end */
 	};
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -435,7 +229,7 @@ static void fifo_kernel_errors(struct kunit *test)
 		{ ENC(NVSVM_ISA_DIVU, 1, 2, 3, 0), NVSVM_CHAN_ERROR_ARITHMETIC },
 		{ ENC(NVSVM_ISA_BRA, 0, 0, 0, -1), NVSVM_CHAN_ERROR_WATCHDOG },
 	};
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	unsigned int i;
 
 	t->sim->watchdog_ms = 200;
@@ -453,7 +247,7 @@ static void fifo_kernel_errors(struct kunit *test)
 
 static void fifo_acquire_waits_for_release(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	const u32 pb[] = {
 		M(SEMAPHORE_ACQUIRE, 5), lower_32_bits(T_SEM + 8), upper_32_bits(T_SEM + 8),
 			5, 0, NVSVM_SEM_ACQUIRE_GEQ,
@@ -474,7 +268,7 @@ static void fifo_acquire_waits_for_release(struct kunit *test)
 /* After an invalidate, the GPU uses the new translation. */
 static void fifo_mmu_invalidate_register(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 	const u32 pb[] = {
 		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 1, 0, 0,
 	};
@@ -500,7 +294,7 @@ static void fifo_mmu_invalidate_register(struct kunit *test)
 
 static void fifo_fault_buffer_overflow(struct kunit *test)
 {
-	struct fifo_test *t = test->priv;
+	struct test_gpu *t = test->priv;
 
 	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 2);	/* room for one entry */
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
@@ -532,6 +326,17 @@ static struct kunit_case fifo_cases[] = {
 	KUNIT_CASE(fifo_fault_buffer_overflow),
 	{}
 };
+
+static int fifo_test_init(struct kunit *test)
+{
+	test->priv = test_gpu_create(test, 2);
+	return 0;
+}
+
+static void fifo_test_exit(struct kunit *test)
+{
+	test_gpu_destroy(test->priv);
+}
 
 static struct kunit_suite fifo_suite = {
 	.name = "nvsvm_sim_fifo",

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: build (or reuse) the test kernel (NVSVM_KERNEL=lts|mainline)
+# and the modules, boot a VM, and run the benchmarks in nvsvm-bench.ko.
+# Prints the figures; fails only if a benchmark could not do its work.
+# Figures from this shared, emulated machine are for comparing runs made
+# side by side, not absolute.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+bash scripts/setup-host.sh
+kdir=$(scripts/kernel.sh)
+mod=$(scripts/build-module.sh "$kdir")
+
+guest=$(cat <<CMD
+set -e
+insmod $mod/nvsvm.ko
+insmod $mod/nvsvm-bench.ko
+echo "--- \$(uname -r), \$(nproc) CPUs"
+grep -h 'bench:' /sys/kernel/debug/kunit/nvsvm_bench/results | sed 's/^ *# *[a-z_]*: //'
+if grep -q '^not ok' /sys/kernel/debug/kunit/nvsvm_bench/results; then
+	cat /sys/kernel/debug/kunit/nvsvm_bench/results
+	exit 1
+fi
+CMD
+)
+exec scripts/vm-run.sh -k "$kdir" -t 900 -- "$guest"
