@@ -20,7 +20,7 @@ guest=$(cat <<CMD
 set -e
 insmod $mod/nvsvm.ko num_gpus=${NVSVM_GPUS:-1}
 echo "--- kernel: \$(uname -r); driver messages:"
-dmesg | grep -E 'nvsvm' | sed 's/^\[[^]]*\] //'
+dmesg | grep -E '\[drm\]|^\[[^]]*\] nvsvm' | sed 's/^\[[^]]*\] //'
 echo "--- nvsvm-info:"
 userspace/build/nvsvm-info
 for s in userspace/build/samples/*; do
