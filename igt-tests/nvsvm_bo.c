@@ -192,24 +192,11 @@ igt_main
 
 	igt_describe("A BO_CREATE argument that cannot be read or written back is -EFAULT.");
 	igt_subtest("create-invalid-pointer") {
-		struct drm_nvsvm_bo_create *args;
+		struct drm_nvsvm_bo_create args = { .size = page };
 
 		nvsvm_igt_assert_unreadable_arg(fd, DRM_IOCTL_NVSVM_BO_CREATE);
-
-		/* Readable but not writable: the handle cannot be written back. */
-		args = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(args != MAP_FAILED);
-		args->size = page;
-		igt_assert_eq(mprotect(args, page, PROT_READ), 0);
-		igt_assert_eq(bo_create_ioctl(fd, args), -EFAULT);
-		munmap(args, page);
-
-		/* Straddling the end of a mapping. */
-		args = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(args != MAP_FAILED);
-		igt_assert_eq(munmap((char *)args + page, page), 0);
-		igt_assert_eq(bo_create_ioctl(fd, (void *)((char *)args + page - 8)), -EFAULT);
-		munmap(args, page);
+		nvsvm_igt_assert_unwritable_arg(fd, DRM_IOCTL_NVSVM_BO_CREATE,
+						&args, sizeof(args));
 	}
 
 	igt_describe("BO_MMAP_OFFSET gives a page-aligned offset, the same each time, different per BO.");
@@ -265,17 +252,11 @@ igt_main
 	igt_describe("A BO_MMAP_OFFSET argument that cannot be read or written back is -EFAULT.");
 	igt_subtest("mmap-offset-invalid-pointer") {
 		uint32_t h = bo_create(dev, page, page);
-		struct drm_nvsvm_bo_mmap_offset *args;
+		struct drm_nvsvm_bo_mmap_offset args = { .handle = h };
 
 		nvsvm_igt_assert_unreadable_arg(fd, DRM_IOCTL_NVSVM_BO_MMAP_OFFSET);
-
-		args = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		igt_assert(args != MAP_FAILED);
-		args->handle = h;
-		igt_assert_eq(mprotect(args, page, PROT_READ), 0);
-		igt_assert_eq(mmap_offset_ioctl(fd, args), -EFAULT);
-		munmap(args, page);
-
+		nvsvm_igt_assert_unwritable_arg(fd, DRM_IOCTL_NVSVM_BO_MMAP_OFFSET,
+						&args, sizeof(args));
 		igt_assert_eq(nvsvm_bo_close(dev, h), 0);
 	}
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -71,4 +72,27 @@ void nvsvm_igt_assert_unreadable_arg(int fd, unsigned long request)
 	igt_assert(none != MAP_FAILED);
 	igt_assert_eq(nvsvm_igt_ioctl(fd, request, none), -EFAULT);
 	munmap(none, page);
+}
+
+void nvsvm_igt_assert_unwritable_arg(int fd, unsigned long request,
+				     const void *arg, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p;
+
+	/* Readable but not writable: the answer cannot be written back. */
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(p != MAP_FAILED);
+	memcpy(p, arg, size);
+	igt_assert_eq(mprotect(p, page, PROT_READ), 0);
+	igt_assert_eq(nvsvm_igt_ioctl(fd, request, p), -EFAULT);
+	munmap(p, page);
+
+	/* Straddling the end of a mapping: only its first 8 bytes exist. */
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	igt_assert(p != MAP_FAILED);
+	igt_assert_eq(munmap(p + page, page), 0);
+	memcpy(p + page - 8, arg, 8);
+	igt_assert_eq(nvsvm_igt_ioctl(fd, request, p + page - 8), -EFAULT);
+	munmap(p, page);
 }

@@ -3,6 +3,7 @@
 #ifndef NVSVM_IGT_H
 #define NVSVM_IGT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "igt_core_subset.h"
@@ -26,5 +27,13 @@ void nvsvm_igt_require_uapi(int fd, int minor);
  * read: NULL, a low address, and a PROT_NONE page.
  */
 void nvsvm_igt_assert_unreadable_arg(int fd, unsigned long request);
+
+/*
+ * Assert that @request fails with -EFAULT when its argument (@size bytes
+ * copied from @arg) can be read but not written back, and when it
+ * straddles the end of a mapping.
+ */
+void nvsvm_igt_assert_unwritable_arg(int fd, unsigned long request,
+				     const void *arg, size_t size);
 
 #endif /* NVSVM_IGT_H */
