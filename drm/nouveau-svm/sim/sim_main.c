@@ -14,9 +14,10 @@
  * firmware nodes apart by name (libdrm's drmGetDevices2() folds devices
  * whose names match into one).
  *
- * Module parameters choose the boards: num_gpus, vram_mb and num_sms. They
- * are the hardware's configuration, read once at module load; the driver
- * learns them only from the identity registers.
+ * Module parameters choose the boards: num_gpus, vram_mb, num_sms and
+ * watchdog_ms (how long a compute launch may run). They are the hardware's
+ * configuration, read once at module load; the driver learns them only
+ * from the identity registers.
  *
  * The board also hands over the GPU's interrupt lines as named IRQ
  * resources ("fifo", "fault", "ce"), as firmware would describe a device's
