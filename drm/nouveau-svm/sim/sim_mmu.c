@@ -45,6 +45,17 @@ static bool nvsvm_sim_pte_valid(u64 pte, unsigned int level)
 	return level == 1 && !(pte & NVSVM_PTE_ADDR & (SZ_2M - 1));
 }
 
+/* Whether a leaf entry forbids @access: 0, or a NVSVM_FAULT_TYPE_* + 1. */
+static int nvsvm_sim_pte_denies(u64 pte, u8 access)
+{
+	if ((access == NVSVM_ACCESS_WRITE || access == NVSVM_ACCESS_ATOMIC) &&
+	    (pte & NVSVM_PTE_READ_ONLY))
+		return NVSVM_FAULT_TYPE_PROTECTION + 1;
+	if (access == NVSVM_ACCESS_ATOMIC && (pte & NVSVM_PTE_ATOMIC_DISABLE))
+		return NVSVM_FAULT_TYPE_ATOMIC_DISABLED + 1;
+	return 0;
+}
+
 /**
  * nvsvm_sim_mmu_walk() - Translate a VA through a page table
  * @sim: The GPU.
@@ -62,7 +73,7 @@ int nvsvm_sim_mmu_walk(struct nvsvm_sim *sim, u64 pdb, u64 va, u8 access,
 		       struct nvsvm_sim_translation *tr)
 {
 	u64 entry = pdb;
-	int level;
+	int level, ret;
 
 	if (va >> NVSVM_VA_BITS)
 		return NVSVM_FAULT_TYPE_INVALID_PTE + 1;
@@ -88,26 +99,15 @@ int nvsvm_sim_mmu_walk(struct nvsvm_sim *sim, u64 pdb, u64 va, u8 access,
 			break;
 	}
 
-	if ((access == NVSVM_ACCESS_WRITE || access == NVSVM_ACCESS_ATOMIC) &&
-	    (entry & NVSVM_PTE_READ_ONLY))
-		return NVSVM_FAULT_TYPE_PROTECTION + 1;
-	if (access == NVSVM_ACCESS_ATOMIC && (entry & NVSVM_PTE_ATOMIC_DISABLE))
-		return NVSVM_FAULT_TYPE_ATOMIC_DISABLED + 1;
+	ret = nvsvm_sim_pte_denies(entry, access);
+	if (ret)
+		return ret;
 
 	tr->shift = NVSVM_PT_SHIFT(level);
 	tr->pte = entry;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_mmu_walk);
-
-static bool nvsvm_sim_tr_allows(u64 pte, u8 access)
-{
-	if (access == NVSVM_ACCESS_WRITE || access == NVSVM_ACCESS_ATOMIC) {
-		if (pte & NVSVM_PTE_READ_ONLY)
-			return false;
-	}
-	return access != NVSVM_ACCESS_ATOMIC || !(pte & NVSVM_PTE_ATOMIC_DISABLE);
-}
 
 /**
  * nvsvm_sim_mmu_client_init() - Register an engine that translates
@@ -175,7 +175,7 @@ void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 	vpn = va >> PAGE_SHIFT;
 	e = &client->tlb[vpn % NVSVM_SIM_TLB_ENTRIES];
 	if (!e->valid || e->pdb != key || e->va != (va & ~((1ULL << e->shift) - 1)) ||
-	    !nvsvm_sim_tr_allows(e->pte, access)) {
+	    nvsvm_sim_pte_denies(e->pte, access)) {
 		struct nvsvm_sim_translation tr;
 
 		ret = nvsvm_sim_mmu_walk(client->sim, pdb, va, access, &tr);
