@@ -465,7 +465,8 @@ void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
 /**
  * nvsvm_sim_grid_abort() - Fail a grid
  * @grid: The grid.
- * @error: NVSVM_CHAN_ERROR_*, or 0 to abandon it without an error.
+ * @error: NVSVM_CHAN_ERROR_*, or 0 when the channel abandons the grid (a
+ *         reset): it stops the same way, and the caller ignores its result.
  * @info: Detail of the error.
  *
  * Stalled warps are dropped at once, running ones after their slice.
@@ -476,10 +477,8 @@ void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info)
 	struct nvsvm_sim_warp *w, *tmp;
 
 	spin_lock(&sim->sm_lock);
-	/* An abandoned grid must still stop: mark it failed internally. */
+	/* A grid stops by failing; an abandoned one needs some error too. */
 	nvsvm_sim_grid_fail(grid, error ?: NVSVM_CHAN_ERROR_WATCHDOG, info);
-	if (!error)
-		grid->error_info = U64_MAX;
 	list_for_each_entry_safe(w, tmp, &sim->sm_stalled, link) {
 		if (w->grid != grid)
 			continue;
