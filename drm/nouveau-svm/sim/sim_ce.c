@@ -212,7 +212,7 @@ static bool nvsvm_sim_ce_pick(struct nvsvm_sim_ce *ce,
 			      struct nvsvm_sim_ce_job *job)
 {
 	bool picked = false;
-	u64 base;
+	u64 ring;
 
 	spin_lock_irq(&ce->lock);
 	if (ce->error || ce->get == ce->put)
@@ -221,13 +221,12 @@ static bool nvsvm_sim_ce_pick(struct nvsvm_sim_ce *ce,
 		nvsvm_sim_ce_fail(ce, ce->get);
 		goto out_unlock;
 	}
-	base = (u64)ce->ring_hi << 32 | (ce->ring_lo & NVSVM_ADDR_LO_ADDR);
+	ring = (u64)ce->ring_hi << 32 | ce->ring_lo;
 	job->epoch = ce->epoch;
 	job->index = ce->get;
 	job->ring_size = ce->ring_size;
-	job->aper = ce->ring_lo & NVSVM_ADDR_LO_SYSMEM ? NVSVM_APER_SYSMEM :
-							 NVSVM_APER_VRAM;
-	job->addr = base + (u64)ce->get * NVSVM_CE_CMD_SIZE;
+	job->aper = nvsvm_sim_loc_aper(ring);
+	job->addr = nvsvm_sim_loc_addr(ring) + (u64)ce->get * NVSVM_CE_CMD_SIZE;
 	job->intr = false;
 	picked = true;
 out_unlock:
