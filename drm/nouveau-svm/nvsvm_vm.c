@@ -370,17 +370,6 @@ struct nvsvm_vm *nvsvm_vm_create(struct nvsvm_device *ndev)
 }
 
 /**
- * nvsvm_vm_pdb() - A VM's page directory base, as an instance block holds it
- * @vm: The VM.
- *
- * Return: the PDB.
- */
-u64 nvsvm_vm_pdb(struct nvsvm_vm *vm)
-{
-	return nvsvm_pde(vm->root->dma);
-}
-
-/**
  * nvsvm_vm_destroy() - Unmap everything and free a VM
  * @vm: The VM; nothing may use it any more.
  */
