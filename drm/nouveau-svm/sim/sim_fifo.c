@@ -414,7 +414,7 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 			__le32 dwords;
 			__le32 flags;
 		} entry;
-		u64 gpfifo_va, pb_va, pb_info;
+		u64 gpfifo_va, pb_va;
 		u32 entries, get, put, dwords;
 		__le32 raw_get;
 		int ret;
@@ -442,15 +442,14 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 			return;
 		pb_va = le64_to_cpu(entry.va);
 		dwords = le32_to_cpu(entry.dwords);
-		pb_info = pb_va;
 		if ((pb_va & 3) || !dwords || dwords > NVSVM_GPFIFO_MAX_DWORDS || entry.flags) {
-			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_INVALID_METHOD, pb_info);
+			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_INVALID_METHOD, pb_va);
 			return;
 		}
 
 		ret = nvsvm_sim_host_pushbuf(chan, pb_va, dwords);
 		if (ret == -EINVAL)
-			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_INVALID_METHOD, pb_info);
+			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_INVALID_METHOD, pb_va);
 		if (ret)
 			return;
 
