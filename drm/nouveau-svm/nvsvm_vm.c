@@ -20,6 +20,12 @@
  * and only then drops the mappings' BO references: once the invalidate has
  * completed no GPU access can reach the pages.
  *
+ * The upper half of the VM belongs to the driver, which maps memory of its
+ * own there (channel rings) with nvsvm_vm_map_kernel(). The GPU has no
+ * privilege levels, so a job can reach those mappings too: they are
+ * read-only unless the GPU must write them, and hold nothing of anyone but
+ * the file that owns the VM.
+ *
  * Locking: &nvsvm_vm.lock protects the page tables and the mapping tree.
  * The TLB invalidate takes &nvsvm_device.mmu_lock inside it.
  */
@@ -342,6 +348,77 @@ int nvsvm_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *fil
 	default:
 		return -EINVAL;
 	}
+}
+
+/**
+ * nvsvm_vm_pdb() - The VM's page directory base, as an instance block holds it
+ * @vm: The VM.
+ *
+ * Return: the root table's location in the form of a directory entry.
+ */
+u64 nvsvm_vm_pdb(struct nvsvm_vm *vm)
+{
+	return nvsvm_pde(vm->root->dma);
+}
+
+/**
+ * nvsvm_vm_map_kernel() - Map driver memory in the kernel half of a VM
+ * @vm: The VM.
+ * @va: Where, page aligned, at or above %DRM_NVSVM_VA_USER_END.
+ * @dma: DMA address of physically contiguous system memory, page aligned.
+ * @size: Bytes, page aligned, not 0.
+ * @writable: Whether the GPU may write the range.
+ *
+ * For rings and the like that the GPU reaches through the channel's VM. The
+ * caller owns the range: it must not overlap another kernel mapping, and
+ * must unmap it with nvsvm_vm_unmap_kernel() before the memory goes.
+ *
+ * Return: 0, -EINVAL for a range outside the kernel half, or -ENOMEM.
+ */
+int nvsvm_vm_map_kernel(struct nvsvm_vm *vm, u64 va, dma_addr_t dma, u64 size,
+			bool writable)
+{
+	u64 pte = NVSVM_PTE_APERTURE | NVSVM_PTE_VALID;
+	u64 end, off;
+	int ret;
+
+	if (va < DRM_NVSVM_VA_USER_END || !size || !PAGE_ALIGNED(va) ||
+	    !PAGE_ALIGNED(size) || !PAGE_ALIGNED(dma) ||
+	    check_add_overflow(va, size, &end) || end > BIT_ULL(NVSVM_VA_BITS))
+		return -EINVAL;
+
+	if (!writable)
+		pte |= NVSVM_PTE_READ_ONLY;
+
+	mutex_lock(&vm->lock);
+	ret = nvsvm_vm_pt_prepare(vm, va, end);
+	if (!ret) {
+		for (off = 0; off < size; off += PAGE_SIZE)
+			WRITE_ONCE(*nvsvm_vm_pte(vm, va + off),
+				   cpu_to_le64(((dma + off) & NVSVM_PTE_ADDR) | pte));
+		nvsvm_vm_tlb_invalidate(vm, va, size);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
+/**
+ * nvsvm_vm_unmap_kernel() - Undo nvsvm_vm_map_kernel()
+ * @vm: The VM.
+ * @va: The range's start, as mapped.
+ * @size: Its size, as mapped.
+ *
+ * When this returns no GPU access reaches the memory any more.
+ */
+void nvsvm_vm_unmap_kernel(struct nvsvm_vm *vm, u64 va, u64 size)
+{
+	u64 off;
+
+	mutex_lock(&vm->lock);
+	for (off = 0; off < size; off += PAGE_SIZE)
+		WRITE_ONCE(*nvsvm_vm_pte(vm, va + off), 0);
+	nvsvm_vm_tlb_invalidate(vm, va, size);
+	mutex_unlock(&vm->lock);
 }
 
 /**
