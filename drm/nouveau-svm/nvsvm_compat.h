@@ -14,6 +14,9 @@
  * those answers into what the rest of the driver uses.
  */
 
+#include <drm/drm_file.h>
+#include <drm/gpu_scheduler.h>
+
 #include "nvsvm_conftest.h"
 
 /*
@@ -21,5 +24,70 @@
  * away in Linux 6.14). Where it exists the DRM version ioctl dereferences
  * it, so it must be set.
  */
+
+/*
+ * NVSVM_HAVE_DRM_SCHED_INIT_ARGS: drm_sched_init() takes a struct
+ * drm_sched_init_args (6.15) instead of ten positional arguments.
+ */
+static inline int nvsvm_sched_init(struct drm_gpu_scheduler *sched,
+				   const struct drm_sched_backend_ops *ops,
+				   u32 credit_limit, long timeout,
+				   const char *name, struct device *dev)
+{
+#ifdef NVSVM_HAVE_DRM_SCHED_INIT_ARGS
+	const struct drm_sched_init_args args = {
+		.ops = ops,
+		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
+		.credit_limit = credit_limit,
+		.timeout = timeout,
+		.name = name,
+		.dev = dev,
+	};
+
+	return drm_sched_init(sched, &args);
+#else
+	return drm_sched_init(sched, ops, NULL, DRM_SCHED_PRIORITY_COUNT,
+			      credit_limit, 0, timeout, NULL, NULL, name, dev);
+#endif
+}
+
+/*
+ * NVSVM_HAVE_DRM_SCHED_JOB_INIT_CLIENT_ID: drm_sched_job_init() takes the
+ * submitting client's id, for tracing (6.16).
+ */
+static inline int nvsvm_sched_job_init(struct drm_sched_job *job,
+				       struct drm_sched_entity *entity,
+				       u32 credits, struct drm_file *file)
+{
+#ifdef NVSVM_HAVE_DRM_SCHED_JOB_INIT_CLIENT_ID
+	return drm_sched_job_init(job, entity, credits, file, file->client_id);
+#else
+	return drm_sched_job_init(job, entity, credits, file);
+#endif
+}
+
+/*
+ * NVSVM_HAVE_DRM_SCHED_START_ERRNO: drm_sched_start() takes the error to
+ * give jobs that never reached the hardware (6.13). The driver's jobs all
+ * have a hardware fence by then; 0 keeps the old behaviour (-ECANCELED).
+ */
+static inline void nvsvm_sched_start(struct drm_gpu_scheduler *sched)
+{
+#ifdef NVSVM_HAVE_DRM_SCHED_START_ERRNO
+	drm_sched_start(sched, 0);
+#else
+	drm_sched_start(sched);
+#endif
+}
+
+/*
+ * NVSVM_HAVE_DRM_GPU_SCHED_STAT_RESET: what timedout_job returns after a
+ * reset was called NOMINAL before 6.17.
+ */
+#ifdef NVSVM_HAVE_DRM_GPU_SCHED_STAT_RESET
+#define NVSVM_SCHED_STAT_RESET	DRM_GPU_SCHED_STAT_RESET
+#else
+#define NVSVM_SCHED_STAT_RESET	DRM_GPU_SCHED_STAT_NOMINAL
+#endif
 
 #endif /* __NVSVM_COMPAT_H__ */

@@ -51,13 +51,16 @@ int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 	info->ce_count = nvsvm_hw_rd32(hw, NVSVM_REG_CE_COUNT);
 	info->va_bits = nvsvm_hw_rd32(hw, NVSVM_REG_VA_BITS);
 	info->page_sizes = nvsvm_hw_rd32(hw, NVSVM_REG_PAGE_SIZES);
+	info->chan_count = nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_COUNT);
 
 	if (!info->vram_size || !info->sm_count || !info->ce_count ||
-	    info->va_bits != NVSVM_VA_BITS || !(info->page_sizes & SZ_4K)) {
+	    info->va_bits != NVSVM_VA_BITS || !(info->page_sizes & SZ_4K) ||
+	    !info->chan_count || info->chan_count > NVSVM_MAX_CHANNELS) {
 		dev_err(dev,
-			"GPU %#010x: unusable identity: %llu MiB VRAM, %u SMs, %u CEs, %u VA bits, page sizes %#x\n",
+			"GPU %#010x: unusable identity: %llu MiB VRAM, %u SMs, %u CEs, %u VA bits, page sizes %#x, %u channels\n",
 			boot0, info->vram_size >> 20, info->sm_count,
-			info->ce_count, info->va_bits, info->page_sizes);
+			info->ce_count, info->va_bits, info->page_sizes,
+			info->chan_count);
 		return -ENODEV;
 	}
 	return 0;
@@ -93,6 +96,9 @@ int nvsvm_device_get_param(const struct nvsvm_device_info *info, u32 param,
 		return 0;
 	case DRM_NVSVM_PARAM_PAGE_SIZES:
 		*value = info->page_sizes;
+		return 0;
+	case DRM_NVSVM_PARAM_CHANNEL_COUNT:
+		*value = info->chan_count;
 		return 0;
 	default:
 		return -EINVAL;

@@ -4,12 +4,18 @@
 #define __NVSVM_DEVICE_H__
 
 #include <linux/mutex.h>
+#include <linux/xarray.h>
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
 
 struct device;
+struct nvsvm_fault;
+struct nvsvm_fifo;
 struct nvsvm_hw;
+
+/* The most hardware channels the driver handles (the register map's room). */
+#define NVSVM_MAX_CHANNELS	64
 
 /**
  * struct nvsvm_device_info - What the identity registers said at probe
@@ -27,6 +33,8 @@ struct nvsvm_device_info {
 	u32 va_bits;
 	/** @page_sizes: Bit N set: the MMU maps pages of 1 << N bytes. */
 	u32 page_sizes;
+	/** @chan_count: Number of hardware channels. */
+	u32 chan_count;
 };
 
 /**
@@ -44,6 +52,12 @@ struct nvsvm_device {
 
 	/** @mmu_lock: Serialises the MMU invalidate register sequence. */
 	struct mutex mmu_lock;
+
+	/** @fifo: The host block: hardware channels and their interrupt. */
+	struct nvsvm_fifo *fifo;
+
+	/** @fault: The replayable fault buffer. */
+	struct nvsvm_fault *fault;
 };
 
 /**
@@ -52,6 +66,12 @@ struct nvsvm_device {
 struct nvsvm_file {
 	/** @vm: The file's GPU address space. Immutable. */
 	struct nvsvm_vm *vm;
+
+	/**
+	 * @channels: &struct nvsvm_chan by id (from 1). Each entry holds a
+	 * reference. The xarray's lock protects it.
+	 */
+	struct xarray channels;
 };
 
 static inline struct nvsvm_vm *nvsvm_file_vm(struct drm_file *file)

@@ -11,7 +11,9 @@
  *
  * Unbinding a GPU (module unload, or the driver's sysfs unbind) unplugs its
  * DRM device: files that are still open keep a reference to it, and every
- * ioctl on them fails with -ENODEV. An open file holds a reference on the
+ * ioctl on them fails with -ENODEV. The hardware is stopped before the
+ * unbind completes: channels are reset, their jobs fail with -ENODEV, and
+ * the fault buffer is taken back. An open file holds a reference on the
  * module, so unloading is refused while one exists.
  */
 
@@ -28,9 +30,12 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include "nvsvm_chan.h"
 #include "nvsvm_compat.h"
 #include "nvsvm_device.h"
 #include "nvsvm_drm.h"
+#include "nvsvm_fault.h"
+#include "nvsvm_fifo.h"
 #include "nvsvm_gem.h"
 #include "nvsvm_hw.h"
 #include "nvsvm_vm.h"
@@ -39,9 +44,10 @@
 /*
  * uAPI version: the minor grows with each addition.
  * 1.0: GET_PARAM. 1.1: BO_CREATE, BO_MMAP_OFFSET, VM_BIND.
+ * 1.2: CHANNEL_ALLOC, CHANNEL_FREE, EXEC, CHANNEL_GET_ERROR, PARAM_CHANNEL_COUNT.
  */
 #define NVSVM_DRIVER_MAJOR	1
-#define NVSVM_DRIVER_MINOR	1
+#define NVSVM_DRIVER_MINOR	2
 
 static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
 				 struct drm_file *file)
@@ -60,6 +66,11 @@ static const struct drm_ioctl_desc nvsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NVSVM_BO_CREATE, nvsvm_ioctl_bo_create, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NVSVM_BO_MMAP_OFFSET, nvsvm_ioctl_bo_mmap_offset, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NVSVM_VM_BIND, nvsvm_ioctl_vm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_CHANNEL_ALLOC, nvsvm_ioctl_channel_alloc, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_CHANNEL_FREE, nvsvm_ioctl_channel_free, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_EXEC, nvsvm_ioctl_exec, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_CHANNEL_GET_ERROR, nvsvm_ioctl_channel_get_error,
+			  DRM_RENDER_ALLOW),
 };
 
 static int nvsvm_open(struct drm_device *drm, struct drm_file *file)
@@ -75,6 +86,7 @@ static int nvsvm_open(struct drm_device *drm, struct drm_file *file)
 		kfree(nfile);
 		return ret;
 	}
+	xa_init_flags(&nfile->channels, XA_FLAGS_ALLOC1);
 	file->driver_priv = nfile;
 	return 0;
 }
@@ -83,6 +95,9 @@ static void nvsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct nvsvm_file *nfile = file->driver_priv;
 
+	/* Channels first: their rings are mapped in the VM. */
+	nvsvm_chan_close_all(nfile);
+	xa_destroy(&nfile->channels);
 	nvsvm_vm_destroy(nfile->vm);
 	kfree(nfile);
 }
@@ -90,7 +105,8 @@ static void nvsvm_postclose(struct drm_device *drm, struct drm_file *file)
 DEFINE_DRM_GEM_FOPS(nvsvm_drm_fops);
 
 static const struct drm_driver nvsvm_drm_driver = {
-	.driver_features = DRIVER_RENDER | DRIVER_GEM,
+	.driver_features = DRIVER_RENDER | DRIVER_GEM | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE,
 	.open = nvsvm_open,
 	.postclose = nvsvm_postclose,
 	DRM_GEM_SHMEM_DRIVER_OPS,
@@ -127,16 +143,28 @@ static int nvsvm_probe(struct platform_device *pdev)
 	ret = nvsvm_device_info_read(ndev->hw, &pdev->dev, &ndev->info);
 	if (ret)
 		return ret;
+	ret = nvsvm_fifo_init(ndev, pdev);
+	if (ret)
+		return ret;
+	ret = nvsvm_fault_init(ndev, pdev);
+	if (ret)
+		goto err_fifo_unplug;
 
 	platform_set_drvdata(pdev, ndev);
 	ret = drm_dev_register(&ndev->base, 0);
 	if (ret)
-		return ret;
+		goto err_fault_unplug;
 
-	drm_info(&ndev->base, "GPU %#010x: %llu MiB VRAM, %u SMs, %u copy engines\n",
+	drm_info(&ndev->base, "GPU %#010x: %llu MiB VRAM, %u SMs, %u copy engines, %u channels\n",
 		 ndev->info.chipset, ndev->info.vram_size >> 20,
-		 ndev->info.sm_count, ndev->info.ce_count);
+		 ndev->info.sm_count, ndev->info.ce_count, ndev->info.chan_count);
 	return 0;
+
+err_fault_unplug:
+	nvsvm_fault_unplug(ndev);
+err_fifo_unplug:
+	nvsvm_fifo_unplug(ndev);
+	return ret;
 }
 
 static void nvsvm_remove(struct platform_device *pdev)
@@ -144,6 +172,9 @@ static void nvsvm_remove(struct platform_device *pdev)
 	struct nvsvm_device *ndev = platform_get_drvdata(pdev);
 
 	drm_dev_unplug(&ndev->base);
+	/* No ioctl runs any more: stop the hardware before letting it go. */
+	nvsvm_fault_unplug(ndev);
+	nvsvm_fifo_unplug(ndev);
 }
 
 /* The boards, as a PCI driver lists device ids. */

@@ -58,6 +58,18 @@ enum drm_nvsvm_ioctl_id {
 
 	/** @DRM_NVSVM_VM_BIND: Map or unmap a BO in the GPU VM (minor 1). */
 	DRM_NVSVM_VM_BIND = 3,
+
+	/** @DRM_NVSVM_CHANNEL_ALLOC: Create a channel (minor 2). */
+	DRM_NVSVM_CHANNEL_ALLOC = 4,
+
+	/** @DRM_NVSVM_CHANNEL_FREE: Destroy a channel (minor 2). */
+	DRM_NVSVM_CHANNEL_FREE = 5,
+
+	/** @DRM_NVSVM_EXEC: Submit a job to a channel (minor 2). */
+	DRM_NVSVM_EXEC = 6,
+
+	/** @DRM_NVSVM_CHANNEL_GET_ERROR: Ask why a channel failed (minor 2). */
+	DRM_NVSVM_CHANNEL_GET_ERROR = 7,
 };
 
 /**
@@ -91,6 +103,12 @@ enum drm_nvsvm_param {
 	 * bitmask of sizes in bytes (bit N set: pages of 1 << N bytes).
 	 */
 	DRM_NVSVM_PARAM_PAGE_SIZES = 6,
+
+	/**
+	 * @DRM_NVSVM_PARAM_CHANNEL_COUNT: Number of hardware channels, shared
+	 * by every open file of the GPU (minor 2).
+	 */
+	DRM_NVSVM_PARAM_CHANNEL_COUNT = 7,
 };
 
 /**
@@ -236,6 +254,268 @@ struct drm_nvsvm_vm_bind {
 };
 
 /**
+ * DOC: Channels and jobs
+ *
+ * A channel is a queue of GPU work in the file's VM. DRM_IOCTL_NVSVM_CHANNEL_ALLOC
+ * creates one and returns its id, which is per file and never 0; the GPU
+ * has a fixed number of hardware channels, shared by every file.
+ *
+ * DRM_IOCTL_NVSVM_EXEC submits a job: push buffers (arrays of methods, see
+ * docs/hardware.md) that the GPU fetches through the VM at the GPU VAs
+ * given, in the user half of the VM. The job starts once every in-sync has
+ * signalled; its fence signals once every method of its push buffers has
+ * completed, and replaces the fence of every out-sync. Jobs of one channel
+ * run in submission order, one after another; channels run concurrently.
+ * A job with no push buffer is a marker: it signals once the channel's
+ * earlier jobs have.
+ *
+ * Syncs are DRM syncobjs (DRM_IOCTL_SYNCOBJ_*). A sync with point 0 names
+ * a binary syncobj; a non-zero point names that point of a timeline
+ * syncobj.
+ *
+ * A job that fails stops its channel for good. Its fence signals with an
+ * error:
+ *
+ * - -EFAULT: a GPU access hit an address the VM does not map, or does not
+ *   map for that access (a write to a read-only mapping);
+ * - -ETIMEDOUT: a compute launch ran longer than the GPU's watchdog
+ *   allows, or the job did not complete within the driver's job timeout
+ *   (the nvsvm module parameter job_timeout_ms; for instance a semaphore
+ *   acquire that is never satisfied);
+ * - -EIO: an illegal instruction, a misaligned access, a division by zero,
+ *   or a malformed push buffer.
+ *
+ * The channel's later jobs, and jobs running when the channel is freed or
+ * the device goes away, signal with -ECANCELED (-ENODEV for the device).
+ * EXEC on a failed channel fails with -ECANCELED. The error of a fence can
+ * be read by exporting the syncobj as a sync file
+ * (DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE) and asking it with
+ * SYNC_IOC_FILE_INFO; DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR tells what went
+ * wrong and where. Freeing the channel and allocating a new one is the
+ * way to go on.
+ *
+ * The GPU cannot page: memory a running job uses must stay mapped until
+ * the job's fence signals. Unmapping it earlier makes the job fail with
+ * -EFAULT, never the kernel.
+ */
+
+/**
+ * struct drm_nvsvm_channel_alloc - Argument of DRM_IOCTL_NVSVM_CHANNEL_ALLOC
+ *
+ * Errors: -EINVAL for non-zero @flags; -ENOSPC when every hardware channel
+ * of the GPU is in use; -ENOMEM.
+ */
+struct drm_nvsvm_channel_alloc {
+	/** @flags: In: must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @channel: Out: the channel's id, not 0. */
+	__u32 channel;
+};
+
+/**
+ * struct drm_nvsvm_channel_free - Argument of DRM_IOCTL_NVSVM_CHANNEL_FREE
+ *
+ * Stops the channel: jobs still queued or running signal with -ECANCELED.
+ * Closing the DRM file frees every channel it has.
+ *
+ * Errors: -EINVAL for a non-zero @pad; -ENOENT for an unknown @channel.
+ */
+struct drm_nvsvm_channel_free {
+	/** @channel: In: the channel. */
+	__u32 channel;
+
+	/** @pad: Must be zero. */
+	__u32 pad;
+};
+
+/* The most push buffers in one job, and of in-syncs and out-syncs each. */
+#define DRM_NVSVM_EXEC_MAX_PUSHES	64
+#define DRM_NVSVM_EXEC_MAX_SYNCS	64
+
+/* The most dwords in one push buffer. */
+#define DRM_NVSVM_PUSH_MAX_DWORDS	0x100000	/* 2^20 */
+
+/**
+ * struct drm_nvsvm_push - A push buffer of a job
+ */
+struct drm_nvsvm_push {
+	/** @va: GPU VA of the first method, 4-byte aligned. */
+	__u64 va;
+
+	/** @dwords: Length in dwords, 1..%DRM_NVSVM_PUSH_MAX_DWORDS. */
+	__u32 dwords;
+
+	/** @flags: Must be zero; no flags are defined yet. */
+	__u32 flags;
+};
+
+/**
+ * struct drm_nvsvm_sync - A syncobj a job waits for or signals
+ */
+struct drm_nvsvm_sync {
+	/** @handle: The syncobj. */
+	__u32 handle;
+
+	/** @flags: Must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @point: 0 for a binary syncobj, else a timeline point. */
+	__u64 point;
+};
+
+/**
+ * struct drm_nvsvm_exec - Argument of DRM_IOCTL_NVSVM_EXEC
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad, more than
+ * %DRM_NVSVM_EXEC_MAX_PUSHES push buffers or %DRM_NVSVM_EXEC_MAX_SYNCS
+ * syncs of a kind, a push buffer with non-zero flags, a VA that is not
+ * 4-byte aligned, a length of 0 or above %DRM_NVSVM_PUSH_MAX_DWORDS, or a
+ * range that wraps or ends above %DRM_NVSVM_VA_USER_END, a sync with
+ * non-zero flags, or an in-sync with no fence yet; -ENOENT for an unknown
+ * @channel or syncobj; -EFAULT if an array cannot be read; -ECANCELED if
+ * the channel has failed; -ENOMEM.
+ */
+struct drm_nvsvm_exec {
+	/** @channel: The channel. */
+	__u32 channel;
+
+	/** @flags: Must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @push_count: Number of push buffers, 0 for a marker job. */
+	__u32 push_count;
+
+	/** @in_sync_count: Number of in-syncs. */
+	__u32 in_sync_count;
+
+	/** @out_sync_count: Number of out-syncs. */
+	__u32 out_sync_count;
+
+	/** @pad: Must be zero. */
+	__u32 pad;
+
+	/** @pushes: Pointer to @push_count &struct drm_nvsvm_push. */
+	__u64 pushes;
+
+	/** @in_syncs: Pointer to @in_sync_count &struct drm_nvsvm_sync. */
+	__u64 in_syncs;
+
+	/** @out_syncs: Pointer to @out_sync_count &struct drm_nvsvm_sync. */
+	__u64 out_syncs;
+};
+
+/**
+ * enum drm_nvsvm_channel_error - Why a channel failed
+ */
+enum drm_nvsvm_channel_error {
+	/** @DRM_NVSVM_CHANNEL_ERROR_NONE: The channel has not failed. */
+	DRM_NVSVM_CHANNEL_ERROR_NONE = 0,
+
+	/**
+	 * @DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT: An access faulted; address,
+	 * access and fault_type say which and why.
+	 */
+	DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT = 1,
+
+	/** @DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION: A kernel had one. */
+	DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION = 2,
+
+	/** @DRM_NVSVM_CHANNEL_ERROR_MISALIGNED: A misaligned access or pc. */
+	DRM_NVSVM_CHANNEL_ERROR_MISALIGNED = 3,
+
+	/** @DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC: A division by zero. */
+	DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC = 4,
+
+	/** @DRM_NVSVM_CHANNEL_ERROR_WATCHDOG: A launch ran too long. */
+	DRM_NVSVM_CHANNEL_ERROR_WATCHDOG = 5,
+
+	/**
+	 * @DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD: A push buffer is
+	 * malformed; address is its VA.
+	 */
+	DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD = 6,
+
+	/** @DRM_NVSVM_CHANNEL_ERROR_TIMEOUT: A job exceeded the job timeout. */
+	DRM_NVSVM_CHANNEL_ERROR_TIMEOUT = 7,
+};
+
+/**
+ * enum drm_nvsvm_access - Kind of a faulting access
+ *
+ * Like every output enumeration here, 0 means "nothing to report".
+ */
+enum drm_nvsvm_access {
+	/** @DRM_NVSVM_ACCESS_READ: A read. */
+	DRM_NVSVM_ACCESS_READ = 1,
+	/** @DRM_NVSVM_ACCESS_WRITE: A write. */
+	DRM_NVSVM_ACCESS_WRITE = 2,
+	/** @DRM_NVSVM_ACCESS_ATOMIC: An atomic. */
+	DRM_NVSVM_ACCESS_ATOMIC = 3,
+	/** @DRM_NVSVM_ACCESS_PREFETCH: A prefetch. */
+	DRM_NVSVM_ACCESS_PREFETCH = 4,
+};
+
+/**
+ * enum drm_nvsvm_fault_type - Why an access faulted
+ */
+enum drm_nvsvm_fault_type {
+	/** @DRM_NVSVM_FAULT_UNMAPPED: Nothing is mapped at the address. */
+	DRM_NVSVM_FAULT_UNMAPPED = 1,
+	/** @DRM_NVSVM_FAULT_PROTECTION: A write to a read-only mapping. */
+	DRM_NVSVM_FAULT_PROTECTION = 2,
+	/** @DRM_NVSVM_FAULT_ATOMIC: An atomic where atomics are disabled. */
+	DRM_NVSVM_FAULT_ATOMIC = 3,
+};
+
+/**
+ * enum drm_nvsvm_fault_client - Which unit made a faulting access
+ */
+enum drm_nvsvm_fault_client {
+	/** @DRM_NVSVM_FAULT_CLIENT_SM: A compute kernel on an SM. */
+	DRM_NVSVM_FAULT_CLIENT_SM = 1,
+	/**
+	 * @DRM_NVSVM_FAULT_CLIENT_HOST: The host: a push buffer fetch, a
+	 * semaphore, COPY or FILL.
+	 */
+	DRM_NVSVM_FAULT_CLIENT_HOST = 2,
+};
+
+/**
+ * struct drm_nvsvm_channel_get_error - Argument of DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR
+ *
+ * Reports the first error of a channel; every output is 0 while the
+ * channel has not failed.
+ *
+ * Errors: -EINVAL for non-zero @flags; -ENOENT for an unknown @channel.
+ */
+struct drm_nvsvm_channel_get_error {
+	/** @channel: In: the channel. */
+	__u32 channel;
+
+	/** @flags: In: must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @error: Out: &enum drm_nvsvm_channel_error. */
+	__u32 error;
+
+	/** @access: Out: for MMU_FAULT, &enum drm_nvsvm_access. */
+	__u32 access;
+
+	/** @fault_type: Out: for MMU_FAULT, &enum drm_nvsvm_fault_type. */
+	__u32 fault_type;
+
+	/** @client: Out: for MMU_FAULT, &enum drm_nvsvm_fault_client. */
+	__u32 client;
+
+	/**
+	 * @address: Out: the faulting VA for MMU_FAULT, the push buffer's VA
+	 * for INVALID_METHOD, else 0.
+	 */
+	__u64 address;
+};
+
+/**
  * DRM_IOCTL_NVSVM - Build an nvsvm ioctl number
  * @__access: Access type. Must be R, W or RW.
  * @__id: One of &enum drm_nvsvm_ioctl_id, without the DRM_NVSVM_ prefix.
@@ -250,6 +530,11 @@ enum {
 	DRM_IOCTL_NVSVM_BO_CREATE = DRM_IOCTL_NVSVM(WR, BO_CREATE, bo_create),
 	DRM_IOCTL_NVSVM_BO_MMAP_OFFSET = DRM_IOCTL_NVSVM(WR, BO_MMAP_OFFSET, bo_mmap_offset),
 	DRM_IOCTL_NVSVM_VM_BIND = DRM_IOCTL_NVSVM(W, VM_BIND, vm_bind),
+	DRM_IOCTL_NVSVM_CHANNEL_ALLOC = DRM_IOCTL_NVSVM(WR, CHANNEL_ALLOC, channel_alloc),
+	DRM_IOCTL_NVSVM_CHANNEL_FREE = DRM_IOCTL_NVSVM(W, CHANNEL_FREE, channel_free),
+	DRM_IOCTL_NVSVM_EXEC = DRM_IOCTL_NVSVM(W, EXEC, exec),
+	DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR =
+		DRM_IOCTL_NVSVM(WR, CHANNEL_GET_ERROR, channel_get_error),
 };
 
 #if defined(__cplusplus)

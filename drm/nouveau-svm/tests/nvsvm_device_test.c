@@ -19,7 +19,7 @@
  */
 struct fake_hw {
 	struct nvsvm_hw hw;
-	u32 regs[0x30 / 4];
+	u32 regs[0x34 / 4];
 };
 
 static u32 fake_rd32(struct nvsvm_hw *hw, u32 reg)
@@ -47,6 +47,7 @@ static struct fake_hw *fake_hw_good(struct kunit *test)
 	f->regs[NVSVM_REG_CE_COUNT / 4] = 1;
 	f->regs[NVSVM_REG_VA_BITS / 4] = 48;
 	f->regs[NVSVM_REG_PAGE_SIZES / 4] = SZ_4K | SZ_2M;
+	f->regs[NVSVM_REG_CHAN_COUNT / 4] = 64;
 	return f;
 }
 
@@ -71,6 +72,7 @@ static void info_read_good(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.ce_count, 1);
 	KUNIT_EXPECT_EQ(test, info.va_bits, 48);
 	KUNIT_EXPECT_EQ(test, info.page_sizes, SZ_4K | SZ_2M);
+	KUNIT_EXPECT_EQ(test, info.chan_count, 64);
 }
 
 static void info_read_from_sim(struct kunit *test)
@@ -102,6 +104,8 @@ static const struct bad_identity bad_identities[] = {
 	{ "no copy engine", NVSVM_REG_CE_COUNT, 0 },
 	{ "VA width not the CPU's", NVSVM_REG_VA_BITS, 40 },
 	{ "no 4 KiB pages", NVSVM_REG_PAGE_SIZES, SZ_2M },
+	{ "no channel", NVSVM_REG_CHAN_COUNT, 0 },
+	{ "more channels than registers", NVSVM_REG_CHAN_COUNT, NVSVM_MAX_CHANNELS + 1 },
 };
 
 static void bad_identity_desc(const struct bad_identity *b, char *desc)
@@ -126,13 +130,15 @@ static void get_param_answers(struct kunit *test)
 	const struct nvsvm_device_info info = {
 		.chipset = 0x51000001, .vram_size = 3ULL << 32, .sm_count = 6,
 		.ce_count = 2, .va_bits = 48, .page_sizes = SZ_4K | SZ_2M,
+		.chan_count = 17,
 	};
 	static const u32 params[] = {
 		DRM_NVSVM_PARAM_CHIPSET_ID, DRM_NVSVM_PARAM_VRAM_SIZE,
 		DRM_NVSVM_PARAM_SM_COUNT, DRM_NVSVM_PARAM_CE_COUNT,
 		DRM_NVSVM_PARAM_VA_BITS, DRM_NVSVM_PARAM_PAGE_SIZES,
+		DRM_NVSVM_PARAM_CHANNEL_COUNT,
 	};
-	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M };
+	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M, 17 };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
@@ -146,7 +152,7 @@ static void get_param_answers(struct kunit *test)
 static void get_param_rejects_unknown(struct kunit *test)
 {
 	const struct nvsvm_device_info info = {};
-	static const u32 params[] = { 0, DRM_NVSVM_PARAM_PAGE_SIZES + 1, 0x80000000, U32_MAX };
+	static const u32 params[] = { 0, DRM_NVSVM_PARAM_CHANNEL_COUNT + 1, 0x80000000, U32_MAX };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {

@@ -1,0 +1,981 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* Copyright 2026 The nvsvm authors */
+
+/**
+ * DOC: Channels and jobs
+ *
+ * A &struct nvsvm_chan is a hardware channel bound to its file's VM, fed
+ * by a drm_sched scheduler and entity of its own (one scheduler per ring,
+ * as in panthor and xe: channels run concurrently).
+ *
+ * Memory: the instance block (4 KiB) and the ring are coherent DMA memory.
+ * The ring holds the GPFIFO, the channel's semaphore, and one small kernel
+ * push buffer per GPFIFO entry. It is mapped in the kernel half of the VM,
+ * where no user mapping can reach it, at an address derived from the
+ * hardware channel id: read-only but for the semaphore's page. A job that
+ * writes its own channel's semaphore (the GPU has no privilege levels)
+ * can only make its own channel's fences signal early or time out.
+ *
+ * A job (EXEC) is a list of user push buffers. run_job() writes a GPFIFO
+ * entry for each, then one for the kernel push buffer of the entry's slot,
+ * which releases the channel's semaphore with the job's sequence number
+ * and the INTR flag; it then publishes GP_PUT and rings the doorbell. The
+ * job's hardware fence signals from the FIFO interrupt once the semaphore
+ * has reached its sequence number. A job takes a scheduler credit per
+ * GPFIFO entry, and the credit limit keeps the ring from overflowing.
+ *
+ * Failure: when the channel stops on an error (the FIFO error interrupt)
+ * or a job overruns the job timeout (drm_sched's timedout_job), the
+ * channel stops for good. The hardware channel is reset; the jobs its
+ * semaphore says completed signal normally; the job that was running
+ * signals with the errno of the cause, and every later one with
+ * -ECANCELED, as do the jobs still queued when they come to run. A fault
+ * report from the fault buffer, recorded before the cancel that stops the
+ * channel, completes what CHANNEL_GET_ERROR tells.
+ *
+ * Lifetime: the file's channel table holds a reference; lookups take one.
+ * Destroying a channel stops it, flushes its entity and waits for all of
+ * its jobs to be freed before the scheduler goes, so jobs need no
+ * reference. Hardware fences have a lock of their own: they can outlive
+ * the channel (inside the scheduler's fences).
+ *
+ * Locking:
+ *
+ * - &nvsvm_chan.submit_lock orders EXEC's job init, arm and push, so that
+ *   fences are ordered like jobs, and protects &nvsvm_chan.closed.
+ * - &nvsvm_chan.stop_lock serialises stopping the channel.
+ * - &nvsvm_chan.lock (a spinlock taken with interrupts off; the FIFO
+ *   interrupt takes it) protects the pending fences, the stop state and
+ *   the error report.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/dma-fence-chain.h>
+#include <linux/dma-mapping.h>
+#include <linux/kref.h>
+#include <linux/moduleparam.h>
+#include <linux/overflow.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+#include <drm/gpu_scheduler.h>
+
+#include "nvsvm_chan.h"
+#include "nvsvm_compat.h"
+#include "nvsvm_device.h"
+#include "nvsvm_drm.h"
+#include "nvsvm_fifo.h"
+#include "nvsvm_regs.h"
+#include "nvsvm_vm.h"
+
+static unsigned int job_timeout_ms = 10000;
+module_param(job_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(job_timeout_ms,
+		 "How long a job may run before its channel is stopped, in ms, read when a channel is allocated (0: no limit; default 10000)");
+
+/* Ring layout: GPFIFO, semaphore, kernel push buffers, in one allocation. */
+#define NVSVM_CHAN_ENTRIES		512
+#define NVSVM_CHAN_RING_GPFIFO		0
+#define NVSVM_CHAN_RING_SEM		SZ_8K
+#define NVSVM_CHAN_RING_KPUSH		SZ_16K
+#define NVSVM_CHAN_KPUSH_SLOT		32
+#define NVSVM_CHAN_RING_SIZE		SZ_32K
+
+static_assert(NVSVM_CHAN_ENTRIES * NVSVM_GPFIFO_ENTRY_SIZE <= NVSVM_CHAN_RING_SEM);
+static_assert(NVSVM_CHAN_RING_KPUSH + NVSVM_CHAN_ENTRIES * NVSVM_CHAN_KPUSH_SLOT <=
+	      NVSVM_CHAN_RING_SIZE);
+
+/* The semaphore release closing a job: header and five data dwords. */
+#define NVSVM_CHAN_RELEASE_DWORDS	6
+
+/*
+ * The host consumes an entry before it writes GP_GET past it, so a job may
+ * signal while GP_GET still names its last entry: keep one entry spare
+ * beside the one that tells a full ring from an empty one.
+ */
+#define NVSVM_CHAN_CREDITS		(NVSVM_CHAN_ENTRIES - 2)
+
+/* Where a channel's ring sits in the kernel half of its VM. */
+static u64 nvsvm_chan_ring_va(u32 hw_id)
+{
+	return DRM_NVSVM_VA_USER_END + (u64)hw_id * NVSVM_CHAN_RING_SIZE;
+}
+
+/* Freeing a job wakes the channel destroyer waiting for the last one. */
+static DECLARE_WAIT_QUEUE_HEAD(nvsvm_chan_jobs_wq);
+
+/**
+ * struct nvsvm_chan_report - What went wrong, for CHANNEL_GET_ERROR
+ */
+struct nvsvm_chan_report {
+	/** @error: &enum drm_nvsvm_channel_error. */
+	u32 error;
+	/** @access: &enum drm_nvsvm_access of the first fault. */
+	u32 access;
+	/** @fault_type: &enum drm_nvsvm_fault_type of the first fault. */
+	u32 fault_type;
+	/** @client: &enum drm_nvsvm_fault_client of the first fault. */
+	u32 client;
+	/** @fault_va: Address of the first fault. */
+	u64 fault_va;
+	/** @address: The address CHANNEL_GET_ERROR reports. */
+	u64 address;
+};
+
+/**
+ * struct nvsvm_chan - A channel
+ */
+struct nvsvm_chan {
+	/** @ref: Reference count. */
+	struct kref ref;
+	/** @ndev: The device. */
+	struct nvsvm_device *ndev;
+	/** @vm: The file's VM, which outlives the channel. */
+	struct nvsvm_vm *vm;
+	/** @hw_id: The hardware channel. */
+	u32 hw_id;
+	/** @name: For the scheduler. */
+	char name[24];
+
+	/** @inst: The instance block. */
+	__le32 *inst;
+	/** @inst_dma: Its DMA address. */
+	dma_addr_t inst_dma;
+	/** @ring: GPFIFO, semaphore and kernel push buffers. */
+	void *ring;
+	/** @ring_dma: Its DMA address. */
+	dma_addr_t ring_dma;
+	/** @ring_va: Its GPU VA. */
+	u64 ring_va;
+
+	/** @put: Next GPFIFO entry to write. Only run_job() uses it. */
+	u32 put;
+	/** @seqno: Sequence number of the last job run. Only run_job() uses it. */
+	u64 seqno;
+	/** @fence_context: Of the hardware fences. */
+	u64 fence_context;
+
+	/** @sched: The channel's scheduler. */
+	struct drm_gpu_scheduler sched;
+	/** @sched_list: @sched, as the entity wants it. */
+	struct drm_gpu_scheduler *sched_list[1];
+	/** @entity: Where EXEC queues jobs. */
+	struct drm_sched_entity entity;
+	/** @jobs: Jobs created and not freed yet. */
+	atomic_t jobs;
+
+	/** @submit_lock: See the DOC above. */
+	struct mutex submit_lock;
+	/** @closed: The channel is being destroyed. Under @submit_lock. */
+	bool closed;
+
+	/** @stop_lock: Serialises nvsvm_chan_stop(). */
+	struct mutex stop_lock;
+	/** @hw_stopped: The hardware channel was reset. Under @stop_lock. */
+	bool hw_stopped;
+
+	/** @lock: See the DOC above. */
+	spinlock_t lock;
+	/** @pending: &struct nvsvm_fence run and not signalled, oldest first. */
+	struct list_head pending;
+	/** @stop_errno: 0 while the channel runs, else what new jobs get. */
+	int stop_errno;
+	/** @report: The error report. */
+	struct nvsvm_chan_report report;
+};
+
+/**
+ * struct nvsvm_fence - A job's hardware fence
+ */
+struct nvsvm_fence {
+	/** @base: The fence; its seqno is the job's. */
+	struct dma_fence base;
+	/** @lock: The fence's lock, which must outlive the channel. */
+	spinlock_t lock;
+	/** @link: On &nvsvm_chan.pending, which holds a reference. */
+	struct list_head link;
+};
+
+/**
+ * struct nvsvm_job - A job
+ */
+struct nvsvm_job {
+	/** @base: The scheduler's job. */
+	struct drm_sched_job base;
+	/** @chan: The channel, which outlives its jobs. */
+	struct nvsvm_chan *chan;
+	/** @fence: Allocated at EXEC, taken by run_job(). */
+	struct nvsvm_fence *fence;
+	/** @push_count: Number of @pushes. */
+	u32 push_count;
+	/** @pushes: The push buffers. */
+	struct drm_nvsvm_push pushes[] __counted_by(push_count);
+};
+
+static struct nvsvm_job *to_nvsvm_job(struct drm_sched_job *job)
+{
+	return container_of(job, struct nvsvm_job, base);
+}
+
+static const char *nvsvm_fence_get_driver_name(struct dma_fence *fence)
+{
+	return "nvsvm";
+}
+
+static const char *nvsvm_fence_get_timeline_name(struct dma_fence *fence)
+{
+	return "channel";
+}
+
+static const struct dma_fence_ops nvsvm_fence_ops = {
+	.get_driver_name = nvsvm_fence_get_driver_name,
+	.get_timeline_name = nvsvm_fence_get_timeline_name,
+};
+
+/**
+ * nvsvm_chan_get() - Take a reference on a channel
+ * @chan: The channel.
+ *
+ * Return: @chan.
+ */
+struct nvsvm_chan *nvsvm_chan_get(struct nvsvm_chan *chan)
+{
+	kref_get(&chan->ref);
+	return chan;
+}
+
+static void nvsvm_chan_release(struct kref *ref)
+{
+	struct nvsvm_chan *chan = container_of(ref, struct nvsvm_chan, ref);
+
+	mutex_destroy(&chan->submit_lock);
+	mutex_destroy(&chan->stop_lock);
+	kfree(chan);
+}
+
+/**
+ * nvsvm_chan_put() - Drop a reference on a channel
+ * @chan: The channel.
+ */
+void nvsvm_chan_put(struct nvsvm_chan *chan)
+{
+	kref_put(&chan->ref, nvsvm_chan_release);
+}
+
+/* Signal the fences the semaphore has reached, oldest first. */
+static void nvsvm_chan_signal_locked(struct nvsvm_chan *chan)
+{
+	const __le64 *sem = chan->ring + NVSVM_CHAN_RING_SEM;
+	u64 done = le64_to_cpu(READ_ONCE(*sem));
+	struct nvsvm_fence *fence, *tmp;
+
+	lockdep_assert_held(&chan->lock);
+	list_for_each_entry_safe(fence, tmp, &chan->pending, link) {
+		if (fence->base.seqno > done)
+			break;
+		list_del(&fence->link);
+		dma_fence_signal(&fence->base);
+		dma_fence_put(&fence->base);
+	}
+}
+
+/**
+ * nvsvm_chan_signal() - Signal the jobs that completed
+ * @chan: The channel.
+ *
+ * Context: Any, hard-IRQ included.
+ */
+void nvsvm_chan_signal(struct nvsvm_chan *chan)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	nvsvm_chan_signal_locked(chan);
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
+/*
+ * Stop the channel for good: reset the hardware channel if the device is
+ * still there, signal what completed, fail what did not: the oldest job
+ * with @err, the rest with -ECANCELED (-ENODEV when the device is gone).
+ * @error and @address go to the report unless it already has an error.
+ */
+static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+{
+	int later = err == -ENODEV ? -ENODEV : -ECANCELED;
+	struct nvsvm_fence *fence, *tmp;
+	unsigned long flags;
+	int idx;
+
+	mutex_lock(&chan->stop_lock);
+	spin_lock_irqsave(&chan->lock, flags);
+	if (!chan->stop_errno || err == -ENODEV)
+		chan->stop_errno = later;
+	if (error && !chan->report.error) {
+		chan->report.error = error;
+		chan->report.address = address;
+		/* The fault entry has the exact address. */
+		if (error == DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT && chan->report.access)
+			chan->report.address = chan->report.fault_va;
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+
+	if (!chan->hw_stopped && drm_dev_enter(&chan->ndev->base, &idx)) {
+		nvsvm_fifo_chan_reset(chan->ndev->fifo, chan->hw_id);
+		chan->hw_stopped = true;
+		drm_dev_exit(idx);
+	}
+
+	/* The hardware channel is idle: what it completed, it completed. */
+	spin_lock_irqsave(&chan->lock, flags);
+	nvsvm_chan_signal_locked(chan);
+	list_for_each_entry_safe(fence, tmp, &chan->pending, link) {
+		dma_fence_set_error(&fence->base, err);
+		err = later;
+		list_del(&fence->link);
+		dma_fence_signal(&fence->base);
+		dma_fence_put(&fence->base);
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+	mutex_unlock(&chan->stop_lock);
+}
+
+/**
+ * nvsvm_chan_fail() - Stop a channel the hardware stopped on an error
+ * @chan: The channel.
+ * @hw_error: NVSVM_CHAN_ERROR_* from CHAN_STATUS.
+ * @info: CHAN_ERROR_INFO.
+ *
+ * Context: Process. Resets the hardware channel, which may sleep.
+ */
+void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
+{
+	switch (hw_error) {
+	case NVSVM_CHAN_ERROR_MMU_FAULT:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
+		break;
+	case NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, 0, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_MISALIGNED:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, 0, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_ARITHMETIC:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, 0, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_WATCHDOG:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
+		break;
+	case NVSVM_CHAN_ERROR_INVALID_METHOD:
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		break;
+	default:
+		drm_err(&chan->ndev->base, "channel %u: unknown error %u\n",
+			chan->hw_id, hw_error);
+		nvsvm_chan_stop(chan, 0, 0, -EIO);
+		break;
+	}
+}
+
+/**
+ * nvsvm_chan_record_fault() - Note a fault the fault block is cancelling
+ * @chan: The channel whose access faulted.
+ * @va: The access's address.
+ * @access: NVSVM_ACCESS_*.
+ * @type: NVSVM_FAULT_TYPE_*.
+ * @client: NVSVM_CLIENT_*.
+ *
+ * Only the first fault of a channel that has not failed yet is kept: the
+ * one whose cancel stops it.
+ *
+ * Context: Any.
+ */
+void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
+			     u32 type, u32 client)
+{
+	struct nvsvm_chan_report *r = &chan->report;
+	unsigned long flags;
+
+	static_assert(DRM_NVSVM_ACCESS_PREFETCH - DRM_NVSVM_ACCESS_READ ==
+		      NVSVM_ACCESS_PREFETCH - NVSVM_ACCESS_READ);
+	static_assert(DRM_NVSVM_FAULT_ATOMIC - DRM_NVSVM_FAULT_UNMAPPED ==
+		      NVSVM_FAULT_TYPE_ATOMIC_DISABLED - NVSVM_FAULT_TYPE_INVALID_PTE);
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (!r->error && !r->access) {
+		r->fault_va = va;
+		r->access = access + DRM_NVSVM_ACCESS_READ;
+		r->fault_type = type + DRM_NVSVM_FAULT_UNMAPPED;
+		r->client = client == NVSVM_CLIENT_HOST ? DRM_NVSVM_FAULT_CLIENT_HOST :
+			    DRM_NVSVM_FAULT_CLIENT_SM;
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
+/**
+ * nvsvm_chan_unplug() - Fail a channel's jobs as its device goes away
+ * @chan: The channel; the unplug path has reset its hardware channel.
+ */
+void nvsvm_chan_unplug(struct nvsvm_chan *chan)
+{
+	nvsvm_chan_stop(chan, 0, 0, -ENODEV);
+}
+
+static void nvsvm_chan_gpfifo_write(struct nvsvm_chan *chan, u32 slot, u64 va, u32 dwords)
+{
+	__le32 *entry = chan->ring + NVSVM_CHAN_RING_GPFIFO + slot * NVSVM_GPFIFO_ENTRY_SIZE;
+
+	entry[0] = cpu_to_le32(lower_32_bits(va));
+	entry[1] = cpu_to_le32(upper_32_bits(va));
+	entry[2] = cpu_to_le32(dwords);
+	entry[3] = 0;
+}
+
+/* Write the release of @seqno in @slot's kernel push buffer; its VA. */
+static u64 nvsvm_chan_kpush_release(struct nvsvm_chan *chan, u32 slot, u64 seqno)
+{
+	u32 offset = NVSVM_CHAN_RING_KPUSH + slot * NVSVM_CHAN_KPUSH_SLOT;
+	u64 sem_va = chan->ring_va + NVSVM_CHAN_RING_SEM;
+	__le32 *push = chan->ring + offset;
+
+	push[0] = cpu_to_le32(NVSVM_METHOD(NVSVM_METHOD_SEMAPHORE_RELEASE, 5));
+	push[1] = cpu_to_le32(lower_32_bits(sem_va));
+	push[2] = cpu_to_le32(upper_32_bits(sem_va));
+	push[3] = cpu_to_le32(lower_32_bits(seqno));
+	push[4] = cpu_to_le32(upper_32_bits(seqno));
+	push[5] = cpu_to_le32(NVSVM_SEM_PAYLOAD_64 | NVSVM_SEM_INTR);
+	return chan->ring_va + offset;
+}
+
+static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
+{
+	struct nvsvm_job *job = to_nvsvm_job(sched_job);
+	struct nvsvm_chan *chan = job->chan;
+	struct nvsvm_fence *fence = job->fence;
+	u32 put = chan->put, mask = NVSVM_CHAN_ENTRIES - 1, i;
+	unsigned long flags;
+	u64 va;
+	int err;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	err = chan->stop_errno;
+	if (!err) {
+		dma_fence_init(&fence->base, &nvsvm_fence_ops, &fence->lock,
+			       chan->fence_context, ++chan->seqno);
+		/* One reference for the scheduler, one for @pending. */
+		dma_fence_get(&fence->base);
+		list_add_tail(&fence->link, &chan->pending);
+		job->fence = NULL;
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+	if (err)
+		return ERR_PTR(err);
+
+	for (i = 0; i < job->push_count; i++) {
+		nvsvm_chan_gpfifo_write(chan, put, job->pushes[i].va, job->pushes[i].dwords);
+		put = (put + 1) & mask;
+	}
+	va = nvsvm_chan_kpush_release(chan, put, fence->base.seqno);
+	nvsvm_chan_gpfifo_write(chan, put, va, NVSVM_CHAN_RELEASE_DWORDS);
+	chan->put = (put + 1) & mask;
+
+	/* The entries and push buffer are visible before GP_PUT is. */
+	dma_wmb();
+	WRITE_ONCE(chan->inst[NVSVM_INST_GP_PUT / 4], cpu_to_le32(chan->put));
+	/* GP_PUT is visible before the doorbell reaches the GPU. */
+	wmb();
+	nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+
+	return &fence->base;
+}
+
+static enum drm_gpu_sched_stat nvsvm_job_timedout(struct drm_sched_job *sched_job)
+{
+	struct nvsvm_chan *chan = to_nvsvm_job(sched_job)->chan;
+
+	drm_sched_stop(&chan->sched, sched_job);
+	nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_TIMEOUT, 0, -ETIMEDOUT);
+	nvsvm_sched_start(&chan->sched);
+	return NVSVM_SCHED_STAT_RESET;
+}
+
+static void nvsvm_job_free(struct drm_sched_job *sched_job)
+{
+	struct nvsvm_job *job = to_nvsvm_job(sched_job);
+	struct nvsvm_chan *chan = job->chan;
+
+	drm_sched_job_cleanup(sched_job);
+	kfree(job->fence);
+	kfree(job);
+	/* @chan may be gone as soon as the count drops: touch it no more. */
+	if (atomic_dec_and_test(&chan->jobs))
+		wake_up_all(&nvsvm_chan_jobs_wq);
+}
+
+static const struct drm_sched_backend_ops nvsvm_sched_ops = {
+	.run_job = nvsvm_job_run,
+	.timedout_job = nvsvm_job_timedout,
+	.free_job = nvsvm_job_free,
+};
+
+/* Give the channel its ring mapping and instance block. */
+static int nvsvm_chan_setup(struct nvsvm_chan *chan)
+{
+	__le64 *inst64 = (__le64 *)chan->inst;
+	int ret;
+
+	chan->ring_va = nvsvm_chan_ring_va(chan->hw_id);
+	/* The GPU only writes the semaphore; jobs can reach the rest. */
+	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va, chan->ring_dma,
+				  NVSVM_CHAN_RING_SIZE, false);
+	if (ret)
+		return ret;
+	/* Then the semaphore's page again, writable. */
+	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + NVSVM_CHAN_RING_SEM,
+				  chan->ring_dma + NVSVM_CHAN_RING_SEM, PAGE_SIZE, true);
+	if (ret) {
+		nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
+		return ret;
+	}
+
+	inst64[NVSVM_INST_PDB / 8] = cpu_to_le64(nvsvm_vm_pdb(chan->vm));
+	inst64[NVSVM_INST_GPFIFO_VA / 8] = cpu_to_le64(chan->ring_va + NVSVM_CHAN_RING_GPFIFO);
+	chan->inst[NVSVM_INST_GPFIFO_ENTRIES / 4] = cpu_to_le32(NVSVM_CHAN_ENTRIES);
+	chan->inst[NVSVM_INST_GP_GET / 4] = 0;
+	chan->inst[NVSVM_INST_GP_PUT / 4] = 0;
+	return 0;
+}
+
+static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm)
+{
+	struct device *dev = ndev->base.dev;
+	struct nvsvm_chan *chan;
+	long timeout;
+	int ret;
+
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (!chan)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&chan->ref);
+	chan->ndev = ndev;
+	chan->vm = vm;
+	mutex_init(&chan->submit_lock);
+	mutex_init(&chan->stop_lock);
+	spin_lock_init(&chan->lock);
+	INIT_LIST_HEAD(&chan->pending);
+	atomic_set(&chan->jobs, 0);
+	chan->fence_context = dma_fence_context_alloc(1);
+
+	ret = -ENOMEM;
+	chan->inst = dma_alloc_coherent(dev, NVSVM_INST_SIZE, &chan->inst_dma, GFP_KERNEL);
+	if (!chan->inst)
+		goto err_put;
+	chan->ring = dma_alloc_coherent(dev, NVSVM_CHAN_RING_SIZE, &chan->ring_dma, GFP_KERNEL);
+	if (!chan->ring)
+		goto err_free_inst;
+
+	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id);
+	if (ret)
+		goto err_free_ring;
+	ret = nvsvm_chan_setup(chan);
+	if (ret)
+		goto err_remove;
+
+	snprintf(chan->name, sizeof(chan->name), "%s-ch%u", dev_name(dev), chan->hw_id);
+	timeout = job_timeout_ms ? msecs_to_jiffies(job_timeout_ms) : MAX_SCHEDULE_TIMEOUT;
+	ret = nvsvm_sched_init(&chan->sched, &nvsvm_sched_ops, NVSVM_CHAN_CREDITS,
+			       timeout, chan->name, dev);
+	if (ret)
+		goto err_unmap;
+	chan->sched_list[0] = &chan->sched;
+	ret = drm_sched_entity_init(&chan->entity, DRM_SCHED_PRIORITY_NORMAL,
+				    chan->sched_list, 1, NULL);
+	if (ret)
+		goto err_sched_fini;
+
+	ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	if (ret)
+		goto err_entity_destroy;
+	return chan;
+
+err_entity_destroy:
+	drm_sched_entity_destroy(&chan->entity);
+err_sched_fini:
+	drm_sched_fini(&chan->sched);
+err_unmap:
+	nvsvm_vm_unmap_kernel(vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
+err_remove:
+	nvsvm_fifo_chan_remove(ndev->fifo, chan->hw_id);
+err_free_ring:
+	dma_free_coherent(dev, NVSVM_CHAN_RING_SIZE, chan->ring, chan->ring_dma);
+err_free_inst:
+	dma_free_coherent(dev, NVSVM_INST_SIZE, chan->inst, chan->inst_dma);
+err_put:
+	nvsvm_chan_put(chan);
+	return ERR_PTR(ret);
+}
+
+/* Stop the channel, let its jobs go, and free it (the table's reference). */
+static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
+{
+	struct device *dev = chan->ndev->base.dev;
+
+	mutex_lock(&chan->submit_lock);
+	chan->closed = true;
+	mutex_unlock(&chan->submit_lock);
+
+	nvsvm_chan_stop(chan, 0, 0, -ECANCELED);
+	/* Queued jobs now fail as they come to run_job(). */
+	drm_sched_entity_destroy(&chan->entity);
+	wait_event(nvsvm_chan_jobs_wq, !atomic_read(&chan->jobs));
+	drm_sched_fini(&chan->sched);
+
+	nvsvm_fifo_chan_remove(chan->ndev->fifo, chan->hw_id);
+	nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
+	dma_free_coherent(dev, NVSVM_CHAN_RING_SIZE, chan->ring, chan->ring_dma);
+	dma_free_coherent(dev, NVSVM_INST_SIZE, chan->inst, chan->inst_dma);
+	nvsvm_chan_put(chan);
+}
+
+/* The file's channel @id with a reference, or NULL. */
+static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
+{
+	struct nvsvm_file *nfile = file->driver_priv;
+	struct nvsvm_chan *chan;
+
+	xa_lock(&nfile->channels);
+	chan = xa_load(&nfile->channels, id);
+	if (chan)
+		nvsvm_chan_get(chan);
+	xa_unlock(&nfile->channels);
+	return chan;
+}
+
+int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct nvsvm_file *nfile = file->driver_priv;
+	struct drm_nvsvm_channel_alloc *args = data;
+	struct nvsvm_chan *chan;
+	int ret;
+
+	if (args->flags)
+		return -EINVAL;
+
+	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm);
+	if (IS_ERR(chan))
+		return PTR_ERR(chan);
+	ret = xa_alloc(&nfile->channels, &args->channel, chan, xa_limit_32b, GFP_KERNEL);
+	if (ret)
+		nvsvm_chan_destroy(chan);
+	return ret;
+}
+
+int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct nvsvm_file *nfile = file->driver_priv;
+	struct drm_nvsvm_channel_free *args = data;
+	struct nvsvm_chan *chan;
+
+	if (args->pad)
+		return -EINVAL;
+	chan = xa_erase(&nfile->channels, args->channel);
+	if (!chan)
+		return -ENOENT;
+	nvsvm_chan_destroy(chan);
+	return 0;
+}
+
+/**
+ * nvsvm_chan_close_all() - Destroy every channel of a file
+ * @nfile: The file, being closed.
+ */
+void nvsvm_chan_close_all(struct nvsvm_file *nfile)
+{
+	struct nvsvm_chan *chan;
+	unsigned long id;
+
+	xa_for_each(&nfile->channels, id, chan) {
+		xa_erase(&nfile->channels, id);
+		nvsvm_chan_destroy(chan);
+	}
+}
+
+int nvsvm_ioctl_channel_get_error(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_nvsvm_channel_get_error *args = data;
+	struct nvsvm_chan_report r;
+	struct nvsvm_chan *chan;
+	unsigned long flags;
+
+	if (args->flags)
+		return -EINVAL;
+	chan = nvsvm_chan_lookup(file, args->channel);
+	if (!chan)
+		return -ENOENT;
+	spin_lock_irqsave(&chan->lock, flags);
+	r = chan->report;
+	spin_unlock_irqrestore(&chan->lock, flags);
+	nvsvm_chan_put(chan);
+
+	args->error = r.error;
+	/* The fault details belong to a fault that failed the channel. */
+	if (r.error == DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT) {
+		args->access = r.access;
+		args->fault_type = r.fault_type;
+		args->client = r.client;
+	} else {
+		args->access = 0;
+		args->fault_type = 0;
+		args->client = 0;
+	}
+	args->address = r.address;
+	return 0;
+}
+
+/**
+ * struct nvsvm_exec - What EXEC gathers before it submits
+ */
+struct nvsvm_exec {
+	/** @in: The in-sync fences. */
+	struct dma_fence **in;
+	/** @in_count: Number of @in. */
+	u32 in_count;
+	/** @out: The out-syncs' syncobjs. */
+	struct drm_syncobj **out;
+	/** @chains: Chain nodes for the out-syncs with a point. */
+	struct dma_fence_chain **chains;
+	/** @points: The out-syncs' points. */
+	u64 *points;
+	/** @out_count: Number of @out. */
+	u32 out_count;
+};
+
+/* Copy an array of @count syncs from userspace and check their flags. */
+static struct drm_nvsvm_sync *nvsvm_exec_copy_syncs(u64 uptr, u32 count)
+{
+	struct drm_nvsvm_sync *syncs;
+	u32 i;
+
+	syncs = kvmalloc_array(count, sizeof(*syncs), GFP_KERNEL);
+	if (!syncs)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(syncs, u64_to_user_ptr(uptr), count * sizeof(*syncs))) {
+		kvfree(syncs);
+		return ERR_PTR(-EFAULT);
+	}
+	for (i = 0; i < count; i++) {
+		if (syncs[i].flags) {
+			kvfree(syncs);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	return syncs;
+}
+
+static void nvsvm_exec_fini(struct nvsvm_exec *ex)
+{
+	u32 i;
+
+	for (i = 0; i < ex->in_count; i++)
+		dma_fence_put(ex->in[i]);
+	for (i = 0; i < ex->out_count; i++) {
+		if (ex->out[i])
+			drm_syncobj_put(ex->out[i]);
+		dma_fence_chain_free(ex->chains[i]);
+	}
+	kvfree(ex->in);
+	kvfree(ex->out);
+	kvfree(ex->chains);
+	kvfree(ex->points);
+}
+
+/* Look up the syncs: the in-fences, the out-syncobjs and their chain nodes. */
+static int nvsvm_exec_get_syncs(struct drm_file *file, const struct drm_nvsvm_exec *args,
+				struct nvsvm_exec *ex)
+{
+	struct drm_nvsvm_sync *in, *out;
+	int ret = 0;
+	u32 i;
+
+	in = nvsvm_exec_copy_syncs(args->in_syncs, args->in_sync_count);
+	if (IS_ERR(in))
+		return PTR_ERR(in);
+	out = nvsvm_exec_copy_syncs(args->out_syncs, args->out_sync_count);
+	if (IS_ERR(out)) {
+		kvfree(in);
+		return PTR_ERR(out);
+	}
+
+	ex->in = kvcalloc(args->in_sync_count, sizeof(*ex->in), GFP_KERNEL);
+	ex->out = kvcalloc(args->out_sync_count, sizeof(*ex->out), GFP_KERNEL);
+	ex->chains = kvcalloc(args->out_sync_count, sizeof(*ex->chains), GFP_KERNEL);
+	ex->points = kvcalloc(args->out_sync_count, sizeof(*ex->points), GFP_KERNEL);
+	if (!ex->in || !ex->out || !ex->chains || !ex->points) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	for (i = 0; i < args->out_sync_count; i++, ex->out_count++) {
+		ex->out[i] = drm_syncobj_find(file, out[i].handle);
+		if (!ex->out[i]) {
+			ret = -ENOENT;
+			goto out_free;
+		}
+		ex->points[i] = out[i].point;
+		if (out[i].point) {
+			ex->chains[i] = dma_fence_chain_alloc();
+			if (!ex->chains[i]) {
+				ex->out_count++;
+				ret = -ENOMEM;
+				goto out_free;
+			}
+		}
+	}
+	for (i = 0; i < args->in_sync_count; i++, ex->in_count++) {
+		ret = drm_syncobj_find_fence(file, in[i].handle, in[i].point, 0, &ex->in[i]);
+		if (ret)
+			goto out_free;
+	}
+
+out_free:
+	kvfree(in);
+	kvfree(out);
+	return ret;
+}
+
+static int nvsvm_exec_check_pushes(const struct drm_nvsvm_push *pushes, u32 count)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		const struct drm_nvsvm_push *p = &pushes[i];
+		u64 end;
+
+		if (p->flags || (p->va & 3) || !p->dwords ||
+		    p->dwords > DRM_NVSVM_PUSH_MAX_DWORDS ||
+		    check_add_overflow(p->va, (u64)p->dwords * 4, &end) ||
+		    end > DRM_NVSVM_VA_USER_END)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* Queue @job on @chan, after the in-fences; its finished fence, referenced. */
+static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_chan *chan,
+					   struct nvsvm_job *job, struct nvsvm_exec *ex)
+{
+	struct dma_fence *done;
+	int ret;
+
+	mutex_lock(&chan->submit_lock);
+	if (chan->closed) {
+		ret = -ENOENT;
+		goto err_unlock;
+	}
+	if (READ_ONCE(chan->stop_errno)) {
+		ret = -ECANCELED;
+		goto err_unlock;
+	}
+	ret = nvsvm_sched_job_init(&job->base, &chan->entity, job->push_count + 1, file);
+	if (ret)
+		goto err_unlock;
+	for (; ex->in_count; ex->in_count--) {
+		/* Consumes the reference, even when it fails. */
+		ret = drm_sched_job_add_dependency(&job->base, ex->in[ex->in_count - 1]);
+		if (ret) {
+			ex->in_count--;
+			goto err_cleanup;
+		}
+	}
+
+	drm_sched_job_arm(&job->base);
+	done = dma_fence_get(&job->base.s_fence->finished);
+	job->chan = chan;
+	atomic_inc(&chan->jobs);
+	drm_sched_entity_push_job(&job->base);
+	mutex_unlock(&chan->submit_lock);
+	return done;
+
+err_cleanup:
+	drm_sched_job_cleanup(&job->base);
+err_unlock:
+	mutex_unlock(&chan->submit_lock);
+	return ERR_PTR(ret);
+}
+
+int nvsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
+{
+	struct drm_nvsvm_exec *args = data;
+	struct nvsvm_exec ex = {};
+	struct nvsvm_chan *chan;
+	struct nvsvm_job *job;
+	struct dma_fence *done;
+	int ret;
+	u32 i;
+
+	if (args->flags || args->pad ||
+	    args->push_count > DRM_NVSVM_EXEC_MAX_PUSHES ||
+	    args->in_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS ||
+	    args->out_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS)
+		return -EINVAL;
+
+	chan = nvsvm_chan_lookup(file, args->channel);
+	if (!chan)
+		return -ENOENT;
+
+	ret = -ENOMEM;
+	job = kzalloc(struct_size(job, pushes, args->push_count), GFP_KERNEL);
+	if (!job)
+		goto out_put;
+	job->push_count = args->push_count;
+	job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
+	if (!job->fence)
+		goto out_free_job;
+	spin_lock_init(&job->fence->lock);
+
+	ret = -EFAULT;
+	if (copy_from_user(job->pushes, u64_to_user_ptr(args->pushes),
+			   args->push_count * sizeof(*job->pushes)))
+		goto out_free_job;
+	ret = nvsvm_exec_check_pushes(job->pushes, job->push_count);
+	if (ret)
+		goto out_free_job;
+	ret = nvsvm_exec_get_syncs(file, args, &ex);
+	if (ret)
+		goto out_fini;
+
+	done = nvsvm_exec_submit(file, chan, job, &ex);
+	if (IS_ERR(done)) {
+		ret = PTR_ERR(done);
+		goto out_fini;
+	}
+	job = NULL;	/* The scheduler's now. */
+
+	for (i = 0; i < ex.out_count; i++) {
+		if (ex.points[i]) {
+			drm_syncobj_add_point(ex.out[i], ex.chains[i], done, ex.points[i]);
+			ex.chains[i] = NULL;
+		} else {
+			drm_syncobj_replace_fence(ex.out[i], done);
+		}
+	}
+	dma_fence_put(done);
+	ret = 0;
+
+out_fini:
+	nvsvm_exec_fini(&ex);
+out_free_job:
+	if (job) {
+		kfree(job->fence);
+		kfree(job);
+	}
+out_put:
+	nvsvm_chan_put(chan);
+	return ret;
+}

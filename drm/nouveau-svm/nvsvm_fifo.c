@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/* Copyright 2026 The nvsvm authors */
+
+/**
+ * DOC: Host (FIFO)
+ *
+ * The host block runs the GPU's hardware channels. This file owns what all
+ * channels share: which hardware channel belongs to which &struct
+ * nvsvm_chan, the per-channel registers, and the "fifo" interrupt.
+ *
+ * The interrupt's top half acknowledges its causes. SEMAPHORE means a
+ * release with the INTR flag completed, which is how every job ends: the
+ * top half lets each channel signal the jobs its semaphore says are done
+ * (signalling a fence is allowed in hard-IRQ context). ERROR means
+ * channels stopped on an error: the error work reads which from FIFO_ERROR
+ * and fails them, which resets them, a register write that sleeps.
+ *
+ * Locking: &nvsvm_fifo.lock (a mutex) serialises adding and removing
+ * channels with the error work and unplug, which call into channels
+ * under it. &nvsvm_fifo.irq_lock (a spinlock, taken with interrupts off,
+ * inside &nvsvm_fifo.lock) protects the channel table for the interrupt
+ * handler and the fault block; a channel leaves the table under both
+ * before it goes away, so the table holds no references.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/interrupt.h>
+#include <linux/platform_device.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "nvsvm_chan.h"
+#include "nvsvm_device.h"
+#include "nvsvm_fifo.h"
+#include "nvsvm_hw.h"
+#include "nvsvm_regs.h"
+
+/**
+ * struct nvsvm_fifo - The host block
+ */
+struct nvsvm_fifo {
+	/** @ndev: The device. */
+	struct nvsvm_device *ndev;
+	/** @irq: The "fifo" interrupt. */
+	int irq;
+	/** @lock: See the DOC above. */
+	struct mutex lock;
+	/** @irq_lock: Protects @chans and @inst. */
+	spinlock_t irq_lock;
+	/** @chans: Channel by hardware id, NULL if free. */
+	struct nvsvm_chan *chans[NVSVM_MAX_CHANNELS];
+	/** @inst: Instance block location of each channel in @chans. */
+	u64 inst[NVSVM_MAX_CHANNELS];
+	/** @error_work: Fails the channels FIFO_ERROR names. */
+	struct work_struct error_work;
+};
+
+static struct nvsvm_hw *nvsvm_fifo_hw(struct nvsvm_fifo *fifo)
+{
+	return fifo->ndev->hw;
+}
+
+/**
+ * nvsvm_fifo_chan_reset() - Stop a hardware channel and forget its work
+ * @fifo: The host block.
+ * @hw_id: The channel.
+ *
+ * The channel is idle, disabled and without error when this returns. The
+ * caller must own the hardware (drm_dev_enter(), or the unplug path). May
+ * sleep.
+ */
+void nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id)
+{
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_CTRL(hw_id), NVSVM_CHAN_CTRL_RESET);
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_LO(hw_id), 0);
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_HI(hw_id), 0);
+}
+
+/**
+ * nvsvm_fifo_chan_kick() - Ring a channel's doorbell
+ * @fifo: The host block.
+ * @hw_id: The channel.
+ *
+ * Does nothing once the device is unplugged.
+ */
+void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id)
+{
+	int idx;
+
+	if (!drm_dev_enter(&fifo->ndev->base, &idx))
+		return;
+	nvsvm_hw_wr32(nvsvm_fifo_hw(fifo), NVSVM_REG_FIFO_DOORBELL, hw_id);
+	drm_dev_exit(idx);
+}
+
+/**
+ * nvsvm_fifo_chan_add() - Give a channel a hardware channel
+ * @fifo: The host block.
+ * @chan: The channel. It must be ready for nvsvm_chan_signal().
+ * @inst: DMA address of its instance block.
+ * @hw_id: Receives the hardware id.
+ *
+ * The hardware channel stays disabled until nvsvm_fifo_chan_start().
+ *
+ * Return: 0, or -ENOSPC if every hardware channel is in use.
+ */
+int nvsvm_fifo_chan_add(struct nvsvm_fifo *fifo, struct nvsvm_chan *chan,
+			dma_addr_t inst, u32 *hw_id)
+{
+	int ret = -ENOSPC;
+	u32 id;
+
+	mutex_lock(&fifo->lock);
+	for (id = 0; id < fifo->ndev->info.chan_count; id++) {
+		if (fifo->chans[id])
+			continue;
+		spin_lock_irq(&fifo->irq_lock);
+		fifo->chans[id] = chan;
+		fifo->inst[id] = lower_32_bits(inst) | NVSVM_ADDR_LO_SYSMEM |
+				 (u64)upper_32_bits(inst) << 32;
+		spin_unlock_irq(&fifo->irq_lock);
+		*hw_id = id;
+		ret = 0;
+		break;
+	}
+	mutex_unlock(&fifo->lock);
+	return ret;
+}
+
+/**
+ * nvsvm_fifo_chan_start() - Point a hardware channel at its instance block
+ * @fifo: The host block.
+ * @hw_id: The channel, from nvsvm_fifo_chan_add().
+ *
+ * Return: 0, or -ENODEV if the device is gone.
+ */
+int nvsvm_fifo_chan_start(struct nvsvm_fifo *fifo, u32 hw_id)
+{
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+	int idx;
+
+	if (!drm_dev_enter(&fifo->ndev->base, &idx))
+		return -ENODEV;
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_LO(hw_id), lower_32_bits(fifo->inst[hw_id]));
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_HI(hw_id), upper_32_bits(fifo->inst[hw_id]));
+	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_CTRL(hw_id), NVSVM_CHAN_CTRL_ENABLE);
+	drm_dev_exit(idx);
+	return 0;
+}
+
+/**
+ * nvsvm_fifo_chan_remove() - Give a hardware channel back
+ * @fifo: The host block.
+ * @hw_id: The channel, stopped by nvsvm_fifo_chan_reset() already.
+ *
+ * Once this returns neither the interrupt handler nor the error work nor
+ * the fault block can reach the channel.
+ */
+void nvsvm_fifo_chan_remove(struct nvsvm_fifo *fifo, u32 hw_id)
+{
+	mutex_lock(&fifo->lock);
+	spin_lock_irq(&fifo->irq_lock);
+	fifo->chans[hw_id] = NULL;
+	fifo->inst[hw_id] = 0;
+	spin_unlock_irq(&fifo->irq_lock);
+	mutex_unlock(&fifo->lock);
+}
+
+/**
+ * nvsvm_fifo_chan_get_by_inst() - Find the channel of an instance block
+ * @fifo: The host block.
+ * @inst: The instance block's location, as the hardware reports it.
+ *
+ * Return: the channel with a reference (nvsvm_chan_put() it), or NULL.
+ */
+struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst)
+{
+	struct nvsvm_chan *chan = NULL;
+	unsigned long flags;
+	u32 id;
+
+	spin_lock_irqsave(&fifo->irq_lock, flags);
+	for (id = 0; id < NVSVM_MAX_CHANNELS; id++) {
+		if (fifo->chans[id] && fifo->inst[id] == inst) {
+			chan = nvsvm_chan_get(fifo->chans[id]);
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&fifo->irq_lock, flags);
+	return chan;
+}
+
+static irqreturn_t nvsvm_fifo_irq(int irq, void *arg)
+{
+	struct nvsvm_fifo *fifo = arg;
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+	u32 status, id;
+
+	status = nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_INTR_STATUS) &
+		 nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_INTR_EN);
+	if (!status)
+		return IRQ_NONE;
+	/* Acknowledge first: a release after this raises the line again. */
+	nvsvm_hw_wr32(hw, NVSVM_REG_FIFO_INTR_STATUS, status);
+
+	if (status & NVSVM_FIFO_INTR_SEMAPHORE) {
+		spin_lock(&fifo->irq_lock);
+		for (id = 0; id < NVSVM_MAX_CHANNELS; id++)
+			if (fifo->chans[id])
+				nvsvm_chan_signal(fifo->chans[id]);
+		spin_unlock(&fifo->irq_lock);
+	}
+	if (status & NVSVM_FIFO_INTR_ERROR)
+		queue_work(system_unbound_wq, &fifo->error_work);
+	return IRQ_HANDLED;
+}
+
+static void nvsvm_fifo_error_work(struct work_struct *work)
+{
+	struct nvsvm_fifo *fifo = container_of(work, struct nvsvm_fifo, error_work);
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+	u32 count = fifo->ndev->info.chan_count;
+	unsigned long errors;
+	int idx;
+	u32 w, bit;
+
+	if (!drm_dev_enter(&fifo->ndev->base, &idx))
+		return;
+
+	mutex_lock(&fifo->lock);
+	for (w = 0; w < DIV_ROUND_UP(count, 32); w++) {
+		errors = nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_ERROR(w));
+		for_each_set_bit(bit, &errors, 32) {
+			u32 id = w * 32 + bit;
+			u32 error;
+			u64 info;
+
+			if (id >= count)
+				break;
+			error = FIELD_GET(NVSVM_CHAN_STATUS_ERROR,
+					  nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_STATUS(id)));
+			info = nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_LO(id)) |
+			       (u64)nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_HI(id)) << 32;
+			/* Failing the channel resets it, which clears the bit. */
+			if (fifo->chans[id])
+				nvsvm_chan_fail(fifo->chans[id], error, info);
+			else
+				nvsvm_fifo_chan_reset(fifo, id);
+		}
+	}
+	mutex_unlock(&fifo->lock);
+	drm_dev_exit(idx);
+}
+
+/**
+ * nvsvm_fifo_init() - Take over the host block at probe
+ * @ndev: The device.
+ * @pdev: Its platform device, for the interrupt.
+ *
+ * Resets every hardware channel (a previous driver may have left them
+ * running) and enables the interrupt.
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvsvm_fifo_init(struct nvsvm_device *ndev, struct platform_device *pdev)
+{
+	struct nvsvm_fifo *fifo;
+	struct nvsvm_hw *hw = ndev->hw;
+	int ret;
+	u32 id;
+
+	fifo = drmm_kzalloc(&ndev->base, sizeof(*fifo), GFP_KERNEL);
+	if (!fifo)
+		return -ENOMEM;
+	fifo->ndev = ndev;
+	ret = drmm_mutex_init(&ndev->base, &fifo->lock);
+	if (ret)
+		return ret;
+	spin_lock_init(&fifo->irq_lock);
+	INIT_WORK(&fifo->error_work, nvsvm_fifo_error_work);
+
+	fifo->irq = platform_get_irq_byname(pdev, "fifo");
+	if (fifo->irq < 0)
+		return fifo->irq;
+
+	nvsvm_hw_wr32(hw, NVSVM_REG_FIFO_INTR_EN, 0);
+	for (id = 0; id < ndev->info.chan_count; id++)
+		nvsvm_fifo_chan_reset(fifo, id);
+	nvsvm_hw_wr32(hw, NVSVM_REG_FIFO_INTR_STATUS, ~0u);
+
+	ret = devm_request_irq(&pdev->dev, fifo->irq, nvsvm_fifo_irq, 0,
+			       "nvsvm-fifo", fifo);
+	if (ret)
+		return ret;
+	ndev->fifo = fifo;
+	nvsvm_hw_wr32(hw, NVSVM_REG_FIFO_INTR_EN,
+		      NVSVM_FIFO_INTR_SEMAPHORE | NVSVM_FIFO_INTR_ERROR);
+	return 0;
+}
+
+/**
+ * nvsvm_fifo_unplug() - Stop the host block when the device goes away
+ * @ndev: The device, already unplugged (drm_dev_unplug()).
+ *
+ * Masks the interrupt, waits for the error work, resets every hardware
+ * channel, and fails the jobs of the channels that files still hold with
+ * -ENODEV. The channels themselves go when their files close.
+ */
+void nvsvm_fifo_unplug(struct nvsvm_device *ndev)
+{
+	struct nvsvm_fifo *fifo = ndev->fifo;
+	u32 id;
+
+	nvsvm_hw_wr32(ndev->hw, NVSVM_REG_FIFO_INTR_EN, 0);
+	synchronize_irq(fifo->irq);
+	cancel_work_sync(&fifo->error_work);
+
+	mutex_lock(&fifo->lock);
+	for (id = 0; id < ndev->info.chan_count; id++) {
+		nvsvm_fifo_chan_reset(fifo, id);
+		if (fifo->chans[id])
+			nvsvm_chan_unplug(fifo->chans[id]);
+	}
+	mutex_unlock(&fifo->lock);
+}
