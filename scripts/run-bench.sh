@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: build (or reuse) the test kernel (NVSVM_KERNEL=lts|mainline)
-# and the modules, boot a VM, and run the benchmarks in nvsvm-bench.ko.
+# and the modules, boot a VM, and run the benchmarks in nvsvm-bench.ko, then
+# userspace/build/nvsvm-bench (job throughput and latency through the
+# driver).
 # Prints the figures; fails only if a benchmark could not do its work.
 # Figures from this shared, emulated machine are for comparing runs made
 # side by side, not absolute.
@@ -14,6 +16,7 @@ cd "$top"
 bash scripts/setup-host.sh
 kdir=$(scripts/kernel.sh)
 mod=$(scripts/build-module.sh "$kdir")
+make -s -C userspace
 
 guest=$(cat <<CMD
 set -e
@@ -25,6 +28,8 @@ if grep -q '^not ok' /sys/kernel/debug/kunit/nvsvm_bench/results; then
 	cat /sys/kernel/debug/kunit/nvsvm_bench/results
 	exit 1
 fi
+echo "--- nvsvm-bench (jobs through the driver):"
+userspace/build/nvsvm-bench
 CMD
 )
 exec scripts/vm-run.sh -k "$kdir" -t 900 -- "$guest"

@@ -4,8 +4,8 @@
 # The main job (README: `make run`): set up the host, build or reuse the
 # test kernel (NVSVM_KERNEL=lts|mainline), build the module and userspace,
 # boot the kernel in a VM, load nvsvm, and show what the GPU is: the driver's
-# probe messages and nvsvm-info. Samples that run work on the GPU join here
-# as they are written (see README.md, "Status").
+# probe messages, nvsvm-info, and every sample in userspace/samples, which
+# run work on the GPU and say what it did.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)

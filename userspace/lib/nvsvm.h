@@ -9,7 +9,11 @@
  * Every function that can fail returns 0 or a negative errno.
  */
 
+#include <stddef.h>
 #include <stdint.h>
+
+/* The uAPI structures (struct drm_nvsvm_push, _sync) and constants. */
+#include "nvsvm_drm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,6 +100,193 @@ int nvsvm_vm_map(struct nvsvm_device *dev, uint32_t handle, uint64_t bo_offset,
  * them whole, and at least one (-EINVAL otherwise).
  */
 int nvsvm_vm_unmap(struct nvsvm_device *dev, uint64_t va, uint64_t range);
+
+/*
+ * Push buffers: the methods a channel executes (docs/hardware.md, "Push
+ * buffer methods"). The values are the hardware's; a host test checks them
+ * against the kernel's nvsvm_regs.h.
+ */
+#define NVSVM_PUSH_METHOD_NOP			0x00
+#define NVSVM_PUSH_METHOD_SEMAPHORE_RELEASE	0x01
+#define NVSVM_PUSH_METHOD_SEMAPHORE_ACQUIRE	0x02
+#define NVSVM_PUSH_METHOD_LAUNCH		0x03
+#define NVSVM_PUSH_METHOD_COPY			0x04
+#define NVSVM_PUSH_METHOD_FILL			0x05
+#define NVSVM_PUSH_METHOD_MEMBAR		0x06
+/* A method header: method in bits 31:24, data dword count in 23:0. */
+#define NVSVM_PUSH_HEADER(method, count)	((uint32_t)(method) << 24 | (count))
+
+/* Semaphore flags. */
+#define NVSVM_PUSH_SEM_PAYLOAD_64	(1u << 0)	/* 64-bit payload, else 32 */
+#define NVSVM_PUSH_SEM_INTR		(1u << 1)	/* release: interrupt the driver */
+#define NVSVM_PUSH_SEM_ACQUIRE_GEQ	(1u << 2)	/* acquire: value >= payload */
+
+/*
+ * A push buffer being written into caller-provided memory of @cap dwords.
+ * Each nvsvm_push_*() appends one method; one that does not fit appends
+ * nothing and sets @overflow, so a sequence of calls needs one check at
+ * the end, nvsvm_push_end().
+ */
+struct nvsvm_push {
+	uint32_t *dw;		/* the buffer */
+	uint32_t len;		/* dwords written */
+	uint32_t cap;		/* dwords available */
+	int overflow;		/* a method did not fit */
+};
+
+void nvsvm_push_init(struct nvsvm_push *p, void *buf, size_t bytes);
+/* A NOP with @count data dwords (zeroes). */
+void nvsvm_push_nop(struct nvsvm_push *p, uint32_t count);
+/* Write @payload at @va; @flags: NVSVM_PUSH_SEM_PAYLOAD_64, _INTR. */
+void nvsvm_push_sem_release(struct nvsvm_push *p, uint64_t va, uint64_t payload,
+			    uint32_t flags);
+/* Wait until the value at @va equals @payload; _PAYLOAD_64, _ACQUIRE_GEQ. */
+void nvsvm_push_sem_acquire(struct nvsvm_push *p, uint64_t va, uint64_t payload,
+			    uint32_t flags);
+/* Run @blocks blocks of @threads threads of the kernel at @code_va. */
+void nvsvm_push_launch(struct nvsvm_push *p, uint64_t code_va, uint64_t param_va,
+		       uint32_t blocks, uint32_t threads);
+void nvsvm_push_copy(struct nvsvm_push *p, uint64_t src_va, uint64_t dst_va,
+		     uint64_t size);
+/* Fill @size bytes at @dst_va with @value; both 4-byte aligned. */
+void nvsvm_push_fill(struct nvsvm_push *p, uint64_t dst_va, uint64_t size,
+		     uint32_t value);
+void nvsvm_push_membar(struct nvsvm_push *p);
+/* The number of dwords written, or -ENOSPC if a method did not fit. */
+int nvsvm_push_end(const struct nvsvm_push *p);
+
+/*
+ * Channels and jobs (the "Channels and jobs" section of nvsvm_drm.h): a
+ * channel is a queue of GPU work in the device's VM; a job is a list of
+ * push buffers, given by GPU VA, that starts once its in-syncs have
+ * signalled and signals its out-syncs when every method has completed.
+ * A job that fails stops its channel for good: its fence signals with
+ * -EFAULT, -ETIMEDOUT or -EIO, later jobs with -ECANCELED, and EXEC on the
+ * channel fails with -ECANCELED; free it and allocate another to go on.
+ */
+
+/* Create a channel; *@channel receives its id (never 0). -ENOSPC: none left. */
+int nvsvm_channel_alloc(struct nvsvm_device *dev, uint32_t *channel);
+
+/* Destroy a channel; its queued and running jobs signal -ECANCELED. */
+int nvsvm_channel_free(struct nvsvm_device *dev, uint32_t channel);
+
+/* Why a channel failed: CHANNEL_GET_ERROR's answer. */
+struct nvsvm_channel_error {
+	uint32_t error;		/* DRM_NVSVM_CHANNEL_ERROR_*, 0 (NONE) if it has not */
+	uint32_t access;	/* MMU_FAULT: DRM_NVSVM_ACCESS_* */
+	uint32_t fault_type;	/* MMU_FAULT: DRM_NVSVM_FAULT_* */
+	uint32_t client;	/* MMU_FAULT: DRM_NVSVM_FAULT_CLIENT_* */
+	uint64_t address;	/* the faulting VA, or the push buffer's VA, else 0 */
+};
+
+/* The first error of @channel; all zero while it has not failed. */
+int nvsvm_channel_get_error(struct nvsvm_device *dev, uint32_t channel,
+			    struct nvsvm_channel_error *err);
+
+/*
+ * Short English names of the values above ("MMU fault", "write",
+ * "unmapped", "SM", ...); "none" for 0 (an access, fault type or client of
+ * 0 means there is nothing to report), "unknown" for a value this library
+ * does not know.
+ */
+const char *nvsvm_channel_error_name(uint32_t error);
+const char *nvsvm_access_name(uint32_t access);
+const char *nvsvm_fault_type_name(uint32_t fault_type);
+const char *nvsvm_fault_client_name(uint32_t client);
+
+/*
+ * @err as one line into @buf (at most @size bytes, NUL-terminated), e.g.
+ * "MMU fault: write at 0x7f0000001000 (unmapped) by the SM"; returns @buf.
+ */
+char *nvsvm_channel_error_format(const struct nvsvm_channel_error *err, char *buf,
+				 size_t size);
+
+/*
+ * Submit a job of @push_count push buffers (0: a marker job, which
+ * signals once the channel's earlier jobs have) to @channel. It starts
+ * once each of the @in_count syncs has signalled, and its fence replaces
+ * that of each of the @out_count syncs. A sync's point is 0 for a binary
+ * syncobj, else a timeline point. An array may be NULL when its count is 0.
+ * Returns once the job is queued; errors as DRM_IOCTL_NVSVM_EXEC's
+ * (-EINVAL, -ENOENT, -ECANCELED for a failed channel, ...).
+ */
+int nvsvm_exec(struct nvsvm_device *dev, uint32_t channel,
+	       const struct drm_nvsvm_push *pushes, uint32_t push_count,
+	       const struct drm_nvsvm_sync *in, uint32_t in_count,
+	       const struct drm_nvsvm_sync *out, uint32_t out_count);
+
+/*
+ * Run one job of @count push buffers on @channel and wait for it, at most
+ * @timeout_ns nanoseconds (negative: no limit), through a temporary
+ * syncobj. Returns 0 if the job completed without error. Otherwise a
+ * negative errno, and *@fence_status (if not NULL) says where it comes
+ * from: negative, the job ran and its fence signalled with that error
+ * (the same as the return value: -EFAULT, -ETIMEDOUT, -EIO, -ECANCELED;
+ * nvsvm_channel_get_error() says more); 0, the job did not complete:
+ * submission or the wait failed, or the wait timed out (-ETIME: the job
+ * may still be queued or running). On success *@fence_status is 1.
+ */
+int nvsvm_exec_wait(struct nvsvm_device *dev, uint32_t channel,
+		    const struct drm_nvsvm_push *pushes, uint32_t count,
+		    int64_t timeout_ns, int *fence_status);
+
+/*
+ * DRM syncobjs, for a job's in-syncs and out-syncs (libdrm's drmSyncobj*
+ * with errors as negative errnos). Any syncobj can serve as binary (point
+ * 0) or as a timeline (points from 1).
+ */
+
+/* Create a syncobj; @flags: 0, or NVSVM_SYNCOBJ_SIGNALED to start signalled. */
+#define NVSVM_SYNCOBJ_SIGNALED	(1u << 0)	/* DRM_SYNCOBJ_CREATE_SIGNALED */
+int nvsvm_syncobj_create(struct nvsvm_device *dev, uint32_t flags, uint32_t *handle);
+int nvsvm_syncobj_destroy(struct nvsvm_device *dev, uint32_t handle);
+
+/*
+ * Wait until the syncobj's fence (@point 0), or its timeline point @point,
+ * has signalled, successfully or not; also waits for a fence to be
+ * attached if none is yet. @timeout_ns is relative: 0 polls, negative
+ * waits without limit. Returns 0, or -ETIME when the time ran out.
+ */
+int nvsvm_syncobj_wait(struct nvsvm_device *dev, uint32_t handle, uint64_t point,
+		       int64_t timeout_ns);
+
+/*
+ * The state of the syncobj's fence (@point 0) or of its timeline point
+ * @point, read from a sync file (SYNC_IOC_FILE_INFO) without waiting:
+ * *@status is 1 if it signalled without error, 0 if it is pending, or the
+ * fence's error (negative, e.g. -EFAULT). Fails with -EINVAL if there is
+ * no fence yet (nothing was submitted to signal it). For a timeline point
+ * that has already signalled the kernel may hand back a plain signalled
+ * fence in its place, losing the error: read errors from binary syncobjs.
+ */
+int nvsvm_syncobj_fence_status(struct nvsvm_device *dev, uint32_t handle,
+			       uint64_t point, int *status);
+
+/*
+ * Buffers: a BO mapped for the CPU and, at the same address, in the GPU VM
+ * (GPU VA == CPU VA), which is what the GPU's pointers want.
+ */
+struct nvsvm_buffer {
+	uint32_t handle;	/* the BO */
+	uint64_t size;		/* bytes, rounded up to the page size */
+	void *cpu;		/* the CPU mapping */
+	uint64_t va;		/* the GPU VA: (uintptr_t)cpu */
+};
+
+/*
+ * Create a BO of at least @size bytes, mmap it and map it in the VM at its
+ * CPU address with @bind_flags (DRM_NVSVM_VM_BIND_*). The memory is
+ * zeroed. On failure nothing is left behind and *@buf is zeroed.
+ */
+int nvsvm_buffer_create(struct nvsvm_device *dev, uint64_t size, uint32_t bind_flags,
+			struct nvsvm_buffer *buf);
+
+/*
+ * Unmap @buf from the VM and the CPU and close its handle; no job may be
+ * using it any more. Does nothing for a zeroed buffer; zeroes *@buf.
+ */
+void nvsvm_buffer_destroy(struct nvsvm_device *dev, struct nvsvm_buffer *buf);
 
 #ifdef __cplusplus
 }
