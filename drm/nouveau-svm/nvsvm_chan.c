@@ -5,8 +5,12 @@
  * DOC: Channels and jobs
  *
  * A &struct nvsvm_chan is a hardware channel bound to its file's VM, fed
- * by a drm_sched scheduler and entity of its own (one scheduler per ring,
- * as in panthor and xe: channels run concurrently).
+ * by a drm_sched entity on the scheduler of its hardware channel: one
+ * scheduler per ring, since channels run concurrently. The schedulers live
+ * as long as the device, not the channel: the scheduler's fences name it,
+ * and outlive the channel in syncobjs and sync files (on 6.12 asking a
+ * sync file its timeline name dereferences the scheduler). A scheduler is
+ * created when its hardware channel is first used.
  *
  * Memory: the instance block (4 KiB) and the ring are coherent DMA memory.
  * The ring holds the GPFIFO, the channel's semaphore, and one small kernel
@@ -35,8 +39,7 @@
  *
  * Lifetime: the file's channel table holds a reference; lookups take one.
  * Destroying a channel stops it, flushes its entity and waits for all of
- * its jobs to be freed before the scheduler goes, so jobs need no
- * reference. Hardware fences have a lock of their own: they can outlive
+ * its jobs to be freed before its memory goes, so jobs need no reference. Hardware fences have a lock of their own: they can outlive
  * the channel (inside the scheduler's fences).
  *
  * Locking:
@@ -62,6 +65,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 #include <drm/gpu_scheduler.h>
@@ -140,8 +144,6 @@ struct nvsvm_chan {
 	struct nvsvm_vm *vm;
 	/** @hw_id: The hardware channel. */
 	u32 hw_id;
-	/** @name: For the scheduler. */
-	char name[24];
 
 	/** @inst: The instance block. */
 	__le32 *inst;
@@ -161,10 +163,8 @@ struct nvsvm_chan {
 	/** @fence_context: Of the hardware fences. */
 	u64 fence_context;
 
-	/** @sched: The channel's scheduler. */
-	struct drm_gpu_scheduler sched;
-	/** @sched_list: @sched, as the entity wants it. */
-	struct drm_gpu_scheduler *sched_list[1];
+	/** @sched: The scheduler of the hardware channel. */
+	struct drm_gpu_scheduler *sched;
 	/** @entity: Where EXEC queues jobs. */
 	struct drm_sched_entity entity;
 	/** @jobs: Jobs created and not freed yet. */
@@ -499,9 +499,9 @@ static enum drm_gpu_sched_stat nvsvm_job_timedout(struct drm_sched_job *sched_jo
 {
 	struct nvsvm_chan *chan = to_nvsvm_job(sched_job)->chan;
 
-	drm_sched_stop(&chan->sched, sched_job);
+	drm_sched_stop(chan->sched, sched_job);
 	nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_TIMEOUT, 0, -ETIMEDOUT);
-	nvsvm_sched_start(&chan->sched);
+	nvsvm_sched_start(chan->sched);
 	return NVSVM_SCHED_STAT_RESET;
 }
 
@@ -523,6 +523,76 @@ static const struct drm_sched_backend_ops nvsvm_sched_ops = {
 	.timedout_job = nvsvm_job_timedout,
 	.free_job = nvsvm_job_free,
 };
+
+/**
+ * struct nvsvm_chan_sched - The scheduler of a hardware channel
+ */
+struct nvsvm_chan_sched {
+	/** @base: The scheduler. */
+	struct drm_gpu_scheduler base;
+	/** @name: Its name, which it keeps a pointer to. */
+	char name[24];
+};
+
+/*
+ * Point the channel at the scheduler of its hardware channel, creating it
+ * on first use. The hardware channel is the channel's alone, and so is the
+ * scheduler while the channel lives.
+ */
+static int nvsvm_chan_sched_get(struct nvsvm_chan *chan)
+{
+	struct nvsvm_device *ndev = chan->ndev;
+	long timeout = job_timeout_ms ? msecs_to_jiffies(job_timeout_ms) :
+			MAX_SCHEDULE_TIMEOUT;
+	struct nvsvm_chan_sched *s = ndev->chan_scheds[chan->hw_id];
+	int ret;
+
+	if (s) {
+		/* Idle: its last channel's jobs are all freed. */
+		s->base.timeout = timeout;
+		chan->sched = &s->base;
+		return 0;
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	snprintf(s->name, sizeof(s->name), "%s-ch%u", dev_name(ndev->base.dev),
+		 chan->hw_id);
+	ret = nvsvm_sched_init(&s->base, &nvsvm_sched_ops, NVSVM_CHAN_CREDITS,
+			       timeout, s->name, ndev->base.dev);
+	if (ret) {
+		kfree(s);
+		return ret;
+	}
+	ndev->chan_scheds[chan->hw_id] = s;
+	chan->sched = &s->base;
+	return 0;
+}
+
+static void nvsvm_chan_scheds_fini(struct drm_device *drm, void *arg)
+{
+	struct nvsvm_device *ndev = to_nvsvm_device(drm);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ndev->chan_scheds); i++) {
+		if (ndev->chan_scheds[i]) {
+			drm_sched_fini(&ndev->chan_scheds[i]->base);
+			kfree(ndev->chan_scheds[i]);
+		}
+	}
+}
+
+/**
+ * nvsvm_chan_init() - Prepare a device for channels
+ * @ndev: The device, at probe.
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvsvm_chan_init(struct nvsvm_device *ndev)
+{
+	return drmm_add_action(&ndev->base, nvsvm_chan_scheds_fini, NULL);
+}
 
 /* Give the channel its ring mapping and instance block. */
 static int nvsvm_chan_setup(struct nvsvm_chan *chan)
@@ -556,7 +626,6 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 {
 	struct device *dev = ndev->base.dev;
 	struct nvsvm_chan *chan;
-	long timeout;
 	int ret;
 
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
@@ -587,17 +656,13 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (ret)
 		goto err_remove;
 
-	snprintf(chan->name, sizeof(chan->name), "%s-ch%u", dev_name(dev), chan->hw_id);
-	timeout = job_timeout_ms ? msecs_to_jiffies(job_timeout_ms) : MAX_SCHEDULE_TIMEOUT;
-	ret = nvsvm_sched_init(&chan->sched, &nvsvm_sched_ops, NVSVM_CHAN_CREDITS,
-			       timeout, chan->name, dev);
+	ret = nvsvm_chan_sched_get(chan);
 	if (ret)
 		goto err_unmap;
-	chan->sched_list[0] = &chan->sched;
 	ret = drm_sched_entity_init(&chan->entity, DRM_SCHED_PRIORITY_NORMAL,
-				    chan->sched_list, 1, NULL);
+				    &chan->sched, 1, NULL);
 	if (ret)
-		goto err_sched_fini;
+		goto err_unmap;
 
 	ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
 	if (ret)
@@ -606,8 +671,6 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 
 err_entity_destroy:
 	drm_sched_entity_destroy(&chan->entity);
-err_sched_fini:
-	drm_sched_fini(&chan->sched);
 err_unmap:
 	nvsvm_vm_unmap_kernel(vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 err_remove:
@@ -633,8 +696,8 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	nvsvm_chan_stop(chan, 0, 0, -ECANCELED);
 	/* Queued jobs now fail as they come to run_job(). */
 	drm_sched_entity_destroy(&chan->entity);
+	/* The scheduler stays with the device, idle. */
 	wait_event(nvsvm_chan_jobs_wq, !atomic_read(&chan->jobs));
-	drm_sched_fini(&chan->sched);
 
 	nvsvm_fifo_chan_remove(chan->ndev->fifo, chan->hw_id);
 	nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);

@@ -8,7 +8,10 @@
 struct drm_device;
 struct drm_file;
 struct nvsvm_chan;
+struct nvsvm_device;
 struct nvsvm_file;
+
+int nvsvm_chan_init(struct nvsvm_device *ndev);
 
 int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_file *file);
 int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file *file);

@@ -10,6 +10,7 @@
 #include <drm/drm_file.h>
 
 struct device;
+struct nvsvm_chan_sched;
 struct nvsvm_fault;
 struct nvsvm_fifo;
 struct nvsvm_hw;
@@ -58,6 +59,12 @@ struct nvsvm_device {
 
 	/** @fault: The replayable fault buffer. */
 	struct nvsvm_fault *fault;
+
+	/**
+	 * @chan_scheds: The scheduler of each hardware channel, created on
+	 * first use; used by the channel that owns the hardware channel.
+	 */
+	struct nvsvm_chan_sched *chan_scheds[NVSVM_MAX_CHANNELS];
 };
 
 /**
