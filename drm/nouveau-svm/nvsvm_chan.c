@@ -361,13 +361,13 @@ void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
 		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
 		break;
 	case NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, 0, -EIO);
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_MISALIGNED:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, 0, -EIO);
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_ARITHMETIC:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, 0, -EIO);
+		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_WATCHDOG:
 		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);

@@ -79,8 +79,9 @@
  * live anywhere the VM maps) and writes GP_GET back as it consumes entries.
  *
  * A channel that fails stops: CHAN_STATUS reports the error
- * (NVSVM_CHAN_ERROR_*), CHAN_ERROR_INFO a detail (the faulting VA, or the
- * push buffer's VA for a malformed method), the channel's bit is set in
+ * (NVSVM_CHAN_ERROR_*), CHAN_ERROR_INFO a detail (the faulting VA, the
+ * push buffer's VA for a malformed method, the failing instruction's VA for
+ * an illegal instruction, a misaligned access or a division by zero), the channel's bit is set in
  * FIFO_ERROR and FIFO_INTR_STATUS_ERROR is raised. Writing
  * CHAN_CTRL_RESET stops the channel, abandons its work and clears the
  * error; the channel is idle when the write returns.

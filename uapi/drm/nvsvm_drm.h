@@ -510,7 +510,8 @@ struct drm_nvsvm_channel_get_error {
 
 	/**
 	 * @address: Out: the faulting VA for MMU_FAULT, the push buffer's VA
-	 * for INVALID_METHOD, else 0.
+	 * for INVALID_METHOD, the VA of the failing instruction for
+	 * ILLEGAL_INSTRUCTION, MISALIGNED and ARITHMETIC, else 0.
 	 */
 	__u64 address;
 };

@@ -323,8 +323,10 @@ static void nvsvm_sim_warp_finish(struct nvsvm_sim_grid *grid,
 
 enum nvsvm_sim_warp_result { WARP_RUNNING, WARP_EXITED, WARP_STALLED, WARP_FAILED };
 
+/* Run a slice of @w; a thread that fails leaves @error and its pc in @info. */
 static enum nvsvm_sim_warp_result
-nvsvm_sim_sm_run_warp(struct nvsvm_sim_sm *sm, struct nvsvm_sim_warp *w, u32 *error)
+nvsvm_sim_sm_run_warp(struct nvsvm_sim_sm *sm, struct nvsvm_sim_warp *w, u32 *error,
+		      u64 *info)
 {
 	bool all_exited = true;
 	unsigned int i;
@@ -348,6 +350,7 @@ nvsvm_sim_sm_run_warp(struct nvsvm_sim_sm *sm, struct nvsvm_sim_warp *w, u32 *er
 		case NVSVM_SIM_ISA_FAULTED:
 			return WARP_STALLED;
 		default:
+			*info = t->pc;
 			return WARP_FAILED;
 		}
 	}
@@ -364,6 +367,7 @@ static int nvsvm_sim_sm_thread(void *data)
 		struct nvsvm_sim_warp *w;
 		struct nvsvm_sim_grid *grid;
 		u32 error = 0;
+		u64 pc = 0;
 
 		wait_event_interruptible(sim->sm_wq, kthread_should_stop() ||
 					 !list_empty_careful(&sim->sm_runnable));
@@ -379,12 +383,12 @@ static int nvsvm_sim_sm_thread(void *data)
 		sm->warp = w;
 		/* A failed grid's warps are dropped when they come up. */
 		if (!READ_ONCE(grid->error))
-			res = nvsvm_sim_sm_run_warp(sm, w, &error);
+			res = nvsvm_sim_sm_run_warp(sm, w, &error, &pc);
 		sm->warp = NULL;
 
 		spin_lock(&sim->sm_lock);
 		if (res == WARP_FAILED && error)
-			nvsvm_sim_grid_fail(grid, error, 0);
+			nvsvm_sim_grid_fail(grid, error, pc);
 		if (res == WARP_RUNNING && time_after(jiffies, grid->deadline))
 			nvsvm_sim_grid_fail(grid, NVSVM_CHAN_ERROR_WATCHDOG, 0);
 

@@ -237,6 +237,11 @@ static void fifo_kernel_errors(struct kunit *test)
 		write_code(test, t, &cases[i].insn, 1);
 		launch(test, t, 2, 16);
 		KUNIT_EXPECT_EQ_MSG(test, wait_idle(test, t), cases[i].error, "case %u", i);
+		/* The detail of an instruction's error is its address. */
+		if (cases[i].error != NVSVM_CHAN_ERROR_WATCHDOG)
+			KUNIT_EXPECT_EQ_MSG(test, (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
+					    rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3)), T_CODE,
+					    "case %u", i);
 		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
 		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
 							     T_INST + NVSVM_INST_GP_GET,
