@@ -39,8 +39,9 @@
  *
  * Lifetime: the file's channel table holds a reference; lookups take one.
  * Destroying a channel stops it, flushes its entity and waits for all of
- * its jobs to be freed before its memory goes, so jobs need no reference. Hardware fences have a lock of their own: they can outlive
- * the channel (inside the scheduler's fences).
+ * its jobs to be freed before its memory goes, so jobs need no reference.
+ * Hardware fences have a lock of their own: they can outlive the channel
+ * (inside the scheduler's fences).
  *
  * Locking:
  *
@@ -499,8 +500,14 @@ static enum drm_gpu_sched_stat nvsvm_job_timedout(struct drm_sched_job *sched_jo
 {
 	struct nvsvm_chan *chan = to_nvsvm_job(sched_job)->chan;
 
-	drm_sched_stop(chan->sched, sched_job);
+	/*
+	 * Stop the channel first: that signals the hardware fences with their
+	 * errors, which drm_sched_stop() would otherwise detach and
+	 * drm_sched_start() complete with -ECANCELED. Stopping the scheduler
+	 * then frees the finished jobs, this one included.
+	 */
 	nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_TIMEOUT, 0, -ETIMEDOUT);
+	drm_sched_stop(chan->sched, sched_job);
 	nvsvm_sched_start(chan->sched);
 	return NVSVM_SCHED_STAT_RESET;
 }
