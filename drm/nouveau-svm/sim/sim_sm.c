@@ -19,7 +19,10 @@
  * fault buffer, and the warp waits on the stalled list, its state saved,
  * until a replay puts every stalled warp back on the run queue (the
  * faulting instruction runs again) or a cancel of its instance block and
- * page aborts its grid with %NVSVM_CHAN_ERROR_MMU_FAULT.
+ * page aborts its grid with %NVSVM_CHAN_ERROR_MMU_FAULT. Between the
+ * report and the stalled list the warp is its SM's "faulting" warp, which
+ * replays and cancels also look at: one that came in that window is not
+ * lost (the warp then runs again, or its grid fails).
  *
  * A grid ends when its last warp finishes, or when it fails: an illegal
  * instruction, misaligned access, division by zero, a cancelled fault or
@@ -28,7 +31,8 @@
  * and its running ones at the end of their slice.
  *
  * Locking: &nvsvm_sim.sm_lock (a spinlock) protects the run queue, the
- * stalled list, and each grid's error, warp cursor and live count. A warp
+ * stalled list, each SM's faulting warp, each warp's fault address and
+ * replay mark, and each grid's error, warp cursor and live count. A warp
  * being run belongs to its SM alone, on no list.
  */
 
@@ -55,8 +59,13 @@ struct nvsvm_sim_warp {
 	struct list_head link;
 	/** @grid: Its grid. */
 	struct nvsvm_sim_grid *grid;
-	/** @fault_va: Address of the access it stalled on. */
+	/** @fault_va: Address of the access it stalled on. Under sm_lock. */
 	u64 fault_va;
+	/**
+	 * @replayed: A replay came while its fault was being reported: it
+	 * runs again instead of stalling. Under sm_lock.
+	 */
+	bool replayed;
 	/** @nthreads: Live threads in @threads. */
 	unsigned int nthreads;
 	/** @threads: Their state. */
@@ -113,6 +122,11 @@ struct nvsvm_sim_sm {
 	struct nvsvm_sim_isa_mem mem;
 	/** @warp: The warp being run. Only the SM's thread uses it. */
 	struct nvsvm_sim_warp *warp;
+	/**
+	 * @faulting: @warp while its fault is being reported, before it is on
+	 * the stalled list; replays and cancels look here too. Under sm_lock.
+	 */
+	struct nvsvm_sim_warp *faulting;
 	/** @executed: Instructions completed, for statistics. */
 	atomic64_t executed;
 };
@@ -132,9 +146,14 @@ static void *nvsvm_sim_sm_map(struct nvsvm_sim_sm *sm, u64 va, unsigned int size
 
 	p = nvsvm_sim_mmu_map(&sm->mmu, grid->pdb, va, size, access, &type);
 	if (!p) {
+		/* Visible to a replay or cancel before the report can cause one. */
+		spin_lock(&sm->sim->sm_lock);
+		sm->warp->fault_va = va;
+		sm->warp->replayed = false;
+		sm->faulting = sm->warp;
+		spin_unlock(&sm->sim->sm_lock);
 		nvsvm_sim_fault_report(sm->sim, va, grid->inst, access, type,
 				       NVSVM_CLIENT_SM(sm->id));
-		sm->warp->fault_va = va;
 	}
 	return p;
 }
@@ -387,6 +406,7 @@ static int nvsvm_sim_sm_thread(void *data)
 		sm->warp = NULL;
 
 		spin_lock(&sim->sm_lock);
+		sm->faulting = NULL;
 		if (res == WARP_FAILED && error)
 			nvsvm_sim_grid_fail(grid, error, pc);
 		if (res == WARP_RUNNING && time_after(jiffies, grid->deadline))
@@ -394,7 +414,7 @@ static int nvsvm_sim_sm_thread(void *data)
 
 		if (grid->error || res == WARP_EXITED || res == WARP_FAILED)
 			nvsvm_sim_warp_finish(grid, w);
-		else if (res == WARP_STALLED)
+		else if (res == WARP_STALLED && !w->replayed)
 			list_add_tail(&w->link, &sim->sm_stalled);
 		else
 			list_add_tail(&w->link, &sim->sm_runnable);
@@ -530,10 +550,23 @@ void nvsvm_sim_grid_free(struct nvsvm_sim_grid *grid)
  */
 void nvsvm_sim_sm_replay(struct nvsvm_sim *sim)
 {
+	u32 i;
+
 	spin_lock(&sim->sm_lock);
 	list_splice_tail_init(&sim->sm_stalled, &sim->sm_runnable);
+	for (i = 0; i < sim->cfg.sm_count; i++)
+		if (sim->sms[i].faulting)
+			sim->sms[i].faulting->replayed = true;
 	spin_unlock(&sim->sm_lock);
 	wake_up(&sim->sm_wq);
+}
+
+/* Fail @w's grid if @w stalled on @va's page in channel @inst. */
+static void nvsvm_sim_warp_cancel(struct nvsvm_sim_warp *w, u64 inst, u64 va)
+{
+	lockdep_assert_held(&w->grid->sim->sm_lock);
+	if (w->grid->inst == inst && !((w->fault_va ^ va) >> PAGE_SHIFT))
+		nvsvm_sim_grid_fail(w->grid, NVSVM_CHAN_ERROR_MMU_FAULT, w->fault_va);
 }
 
 /**
@@ -547,15 +580,15 @@ void nvsvm_sim_sm_replay(struct nvsvm_sim *sim)
 void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 {
 	struct nvsvm_sim_warp *w, *tmp;
+	u32 i;
 
 	spin_lock(&sim->sm_lock);
-	list_for_each_entry_safe(w, tmp, &sim->sm_stalled, link) {
-		struct nvsvm_sim_grid *grid = w->grid;
-
-		if (grid->inst != inst || (w->fault_va ^ va) >> PAGE_SHIFT)
-			continue;
-		nvsvm_sim_grid_fail(grid, NVSVM_CHAN_ERROR_MMU_FAULT, w->fault_va);
-	}
+	list_for_each_entry(w, &sim->sm_stalled, link)
+		nvsvm_sim_warp_cancel(w, inst, va);
+	/* A warp still reporting its fault: its SM drops it when it is back. */
+	for (i = 0; i < sim->cfg.sm_count; i++)
+		if (sim->sms[i].faulting)
+			nvsvm_sim_warp_cancel(sim->sms[i].faulting, inst, va);
 	/* Then drop every stalled warp of a failed grid. */
 	list_for_each_entry_safe(w, tmp, &sim->sm_stalled, link) {
 		if (!w->grid->error)
