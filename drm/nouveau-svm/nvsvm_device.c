@@ -14,9 +14,11 @@
 #include <linux/device.h>
 #include <linux/iopoll.h>
 #include <linux/sizes.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include "nvsvm_device.h"
@@ -66,6 +68,25 @@ int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_device_info_read);
+
+static void nvsvm_device_destroy_wq(struct drm_device *drm, void *arg)
+{
+	destroy_workqueue(arg);
+}
+
+/**
+ * nvsvm_device_init_wq() - Create the device's workqueue
+ * @ndev: The device, at probe.
+ *
+ * Return: 0 or a negative errno.
+ */
+int nvsvm_device_init_wq(struct nvsvm_device *ndev)
+{
+	ndev->wq = alloc_ordered_workqueue("%s", WQ_MEM_RECLAIM, dev_name(ndev->base.dev));
+	if (!ndev->wq)
+		return -ENOMEM;
+	return drmm_add_action_or_reset(&ndev->base, nvsvm_device_destroy_wq, ndev->wq);
+}
 
 /**
  * nvsvm_device_get_param() - Answer a GET_PARAM query

@@ -54,6 +54,12 @@ struct nvsvm_device {
 	/** @mmu_lock: Serialises the MMU invalidate register sequence. */
 	struct mutex mmu_lock;
 
+	/**
+	 * @wq: Ordered, for the interrupts' bottom halves. It may reclaim
+	 * memory: they signal fences.
+	 */
+	struct workqueue_struct *wq;
+
 	/** @fifo: The host block: hardware channels and their interrupt. */
 	struct nvsvm_fifo *fifo;
 
@@ -91,6 +97,7 @@ static inline struct nvsvm_device *to_nvsvm_device(struct drm_device *drm)
 	return container_of(drm, struct nvsvm_device, base);
 }
 
+int nvsvm_device_init_wq(struct nvsvm_device *ndev);
 int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 			   struct nvsvm_device_info *info);
 int nvsvm_device_mmu_invalidate(struct nvsvm_device *ndev, dma_addr_t pdb,

@@ -143,6 +143,9 @@ static int nvsvm_probe(struct platform_device *pdev)
 	ret = nvsvm_device_info_read(ndev->hw, &pdev->dev, &ndev->info);
 	if (ret)
 		return ret;
+	ret = nvsvm_device_init_wq(ndev);
+	if (ret)
+		return ret;
 	ret = nvsvm_chan_init(ndev);
 	if (ret)
 		return ret;

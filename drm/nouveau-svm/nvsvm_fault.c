@@ -142,7 +142,7 @@ static irqreturn_t nvsvm_fault_irq(int irq, void *arg)
 	if (!(nvsvm_hw_rd32(hw, NVSVM_REG_FAULT_INTR_EN) & 1))
 		return IRQ_NONE;
 	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_INTR_EN, 0);
-	queue_work(system_unbound_wq, &fault->work);
+	queue_work(fault->ndev->wq, &fault->work);
 	return IRQ_HANDLED;
 }
 

@@ -216,7 +216,7 @@ static irqreturn_t nvsvm_fifo_irq(int irq, void *arg)
 		spin_unlock(&fifo->irq_lock);
 	}
 	if (status & NVSVM_FIFO_INTR_ERROR)
-		queue_work(system_unbound_wq, &fifo->error_work);
+		queue_work(fifo->ndev->wq, &fifo->error_work);
 	return IRQ_HANDLED;
 }
 
