@@ -74,6 +74,8 @@ igt_main
 		igt_assert_lte(1, param(fd, DRM_NVSVM_PARAM_CE_COUNT));
 		igt_assert_eq(param(fd, DRM_NVSVM_PARAM_VA_BITS), 48);
 		igt_assert_eq_u64(param(fd, DRM_NVSVM_PARAM_PAGE_SIZES), 4096 | (2 << 20));
+		/* The emulated GPU has 64 hardware channels. */
+		igt_assert_eq(param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT), 64);
 	}
 
 	igt_describe("libnvsvm's info query agrees with the raw ioctl.");
@@ -89,7 +91,7 @@ igt_main
 	igt_describe("An unknown parameter, including the never-valid 0, is -EINVAL.");
 	igt_subtest("get-param-invalid-param") {
 		static const uint32_t bad[] = {
-			0, DRM_NVSVM_PARAM_PAGE_SIZES + 1, 0x80000000u, 0xffffffffu,
+			0, DRM_NVSVM_PARAM_CHANNEL_COUNT + 1, 0x80000000u, 0xffffffffu,
 		};
 		unsigned int i;
 
@@ -140,7 +142,7 @@ igt_main
 	igt_describe("An ioctl number the driver does not define is -EINVAL.");
 	igt_subtest("invalid-ioctl") {
 		/* The first number after the last ioctl the uAPI defines. */
-		const unsigned int first_undefined = DRM_NVSVM_VM_BIND + 1;
+		const unsigned int first_undefined = DRM_NVSVM_CHANNEL_GET_ERROR + 1;
 		struct drm_nvsvm_get_param args = { .param = DRM_NVSVM_PARAM_VA_BITS };
 
 		igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOWR(DRM_COMMAND_BASE + first_undefined,

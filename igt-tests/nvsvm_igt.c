@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: MIT
 /* Copyright 2026 The nvsvm authors */
 
+#include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/sync_file.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
 
+#include "nvsvm_asm.h"
 #include "nvsvm_igt.h"
 
 struct nvsvm_device *nvsvm_igt_open(int index)
@@ -95,4 +101,354 @@ void nvsvm_igt_assert_unwritable_arg(int fd, unsigned long request,
 	memcpy(p + page - 8, arg, 8);
 	igt_assert_eq(nvsvm_igt_ioctl(fd, request, p + page - 8), -EFAULT);
 	munmap(p, page);
+}
+
+uint64_t nvsvm_igt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t nvsvm_igt_get_param(int fd, uint32_t param)
+{
+	struct drm_nvsvm_get_param args = { .param = param };
+
+	igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_GET_PARAM, &args), 0);
+	return args.value;
+}
+
+/* Module parameters to put back at exit. */
+static struct {
+	char name[64];
+	unsigned long value;
+} saved_params[8];
+static unsigned int nr_saved_params;
+
+static int module_param_write(const char *name, unsigned long value)
+{
+	char path[256], buf[32];
+	int fd, len, ret;
+
+	snprintf(path, sizeof(path), "/sys/module/nvsvm/parameters/%s", name);
+	len = snprintf(buf, sizeof(buf), "%lu", value);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, buf, len) == len ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+static void restore_module_params(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_saved_params; i++)
+		module_param_write(saved_params[i].name, saved_params[i].value);
+}
+
+void nvsvm_igt_module_param_set(const char *name, unsigned long value)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < nr_saved_params; i++)
+		if (!strcmp(saved_params[i].name, name))
+			break;
+	if (i == nr_saved_params) {
+		igt_assert(i < sizeof(saved_params) / sizeof(saved_params[0]));
+		igt_assert(strlen(name) < sizeof(saved_params[i].name));
+		saved_params[i].value = nvsvm_igt_module_param(name);
+		strcpy(saved_params[i].name, name);
+		if (nr_saved_params++ == 0)
+			atexit(restore_module_params);
+	}
+	ret = module_param_write(name, value);
+	igt_assert_f(ret == 0, "cannot set nvsvm parameter %s to %lu: %s\n",
+		     name, value, strerror(-ret));
+	igt_assert_eq_u64(nvsvm_igt_module_param(name), value);
+}
+
+static void bo_create_map(struct nvsvm_device *dev, uint64_t size, struct nvsvm_igt_bo *bo)
+{
+	uint64_t real = 0;
+	void *ptr = NULL;
+
+	memset(bo, 0, sizeof(*bo));
+	bo->dev = dev;
+	igt_assert_eq(nvsvm_bo_create(dev, size, &bo->handle, &real), 0);
+	igt_assert_eq_u64(real, size);
+	igt_assert_eq(nvsvm_bo_mmap(dev, bo->handle, size, &ptr), 0);
+	bo->ptr = ptr;
+	bo->size = size;
+}
+
+void nvsvm_igt_bo_new_at(struct nvsvm_device *dev, uint64_t size, uint64_t va,
+			 uint32_t bind_flags, struct nvsvm_igt_bo *bo)
+{
+	bo_create_map(dev, size, bo);
+	if (!va)
+		va = (uintptr_t)bo->ptr;
+	igt_assert_eq(nvsvm_vm_map(dev, bo->handle, 0, va, size, bind_flags), 0);
+	bo->va = va;
+}
+
+void nvsvm_igt_bo_new(struct nvsvm_device *dev, uint64_t size, uint32_t bind_flags,
+		      struct nvsvm_igt_bo *bo)
+{
+	nvsvm_igt_bo_new_at(dev, size, 0, bind_flags, bo);
+}
+
+void nvsvm_igt_bo_unbind(struct nvsvm_igt_bo *bo)
+{
+	igt_assert(bo->va);
+	igt_assert_eq(nvsvm_vm_unmap(bo->dev, bo->va, bo->size), 0);
+	bo->va = 0;
+}
+
+void nvsvm_igt_bo_free(struct nvsvm_igt_bo *bo)
+{
+	if (bo->va)
+		nvsvm_igt_bo_unbind(bo);
+	igt_assert_eq(munmap(bo->ptr, bo->size), 0);
+	igt_assert_eq(nvsvm_bo_close(bo->dev, bo->handle), 0);
+	memset(bo, 0, sizeof(*bo));
+}
+
+void *nvsvm_igt_bo_alloc(struct nvsvm_igt_bo *bo, uint64_t bytes, uint64_t align)
+{
+	uint64_t start = (bo->used + align - 1) & ~(align - 1);
+
+	igt_assert(align && !(align & (align - 1)));
+	igt_assert_f(start <= bo->size && bytes <= bo->size - start,
+		     "test BO of %#llx bytes is full\n", (unsigned long long)bo->size);
+	bo->used = start + bytes;
+	memset(bo->ptr + start, 0, bytes);
+	return bo->ptr + start;
+}
+
+uint64_t nvsvm_igt_bo_va(const struct nvsvm_igt_bo *bo, const void *p)
+{
+	const uint8_t *b = p;
+
+	igt_assert(bo->va);
+	igt_assert(b >= bo->ptr && b < bo->ptr + bo->size);
+	return bo->va + (uint64_t)(b - bo->ptr);
+}
+
+uint64_t nvsvm_igt_unmapped_va(uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return (uintptr_t)p;
+}
+
+uint64_t nvsvm_igt_bo_code(struct nvsvm_igt_bo *bo, const char *src, size_t *words)
+{
+	uint64_t *code = NULL, *dst;
+	size_t count = 0, i;
+	char err[256];
+	int ret;
+
+	ret = nvsvm_assemble(src, &code, &count, err, sizeof(err));
+	igt_assert_f(ret == 0, "kernel does not assemble: %s\n", err);
+	dst = nvsvm_igt_bo_alloc(bo, count ? count * 8 : 8, 8);
+	for (i = 0; i < count; i++)
+		dst[i] = htole64(code[i]);
+	free(code);
+	if (words)
+		*words = count;
+	return nvsvm_igt_bo_va(bo, dst);
+}
+
+void nvsvm_igt_push_begin(struct nvsvm_igt_bo *bo, struct nvsvm_push *p, size_t bytes)
+{
+	nvsvm_push_init(p, nvsvm_igt_bo_alloc(bo, bytes, 16), bytes);
+}
+
+struct drm_nvsvm_push nvsvm_igt_push_end(const struct nvsvm_igt_bo *bo,
+					 const struct nvsvm_push *p)
+{
+	int dwords = nvsvm_push_end(p);
+
+	igt_assert_f(dwords > 0, "push buffer overflow or empty: %d\n", dwords);
+	return (struct drm_nvsvm_push){
+		.va = nvsvm_igt_bo_va(bo, p->dw),
+		.dwords = dwords,
+	};
+}
+
+int __nvsvm_igt_channel_alloc(int fd, uint32_t *channel)
+{
+	struct drm_nvsvm_channel_alloc args = { .flags = 0 };
+	int ret = nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_CHANNEL_ALLOC, &args);
+
+	*channel = ret ? 0 : args.channel;
+	return ret;
+}
+
+uint32_t nvsvm_igt_channel_alloc(int fd)
+{
+	uint32_t channel;
+	int ret = __nvsvm_igt_channel_alloc(fd, &channel);
+
+	igt_assert_f(ret == 0, "CHANNEL_ALLOC: %s\n", strerror(-ret));
+	igt_assert_neq(channel, 0);
+	return channel;
+}
+
+int __nvsvm_igt_channel_free(int fd, uint32_t channel)
+{
+	struct drm_nvsvm_channel_free args = { .channel = channel };
+
+	return nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_CHANNEL_FREE, &args);
+}
+
+void nvsvm_igt_channel_free(int fd, uint32_t channel)
+{
+	igt_assert_eq(__nvsvm_igt_channel_free(fd, channel), 0);
+}
+
+void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
+				 struct drm_nvsvm_channel_get_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	err->channel = channel;
+	igt_assert_eq(nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR, err), 0);
+	igt_debug("channel %u: error %u access %u fault_type %u client %u address %#llx\n",
+		  channel, err->error, err->access, err->fault_type, err->client,
+		  (unsigned long long)err->address);
+}
+
+int nvsvm_igt_exec(int fd, uint32_t channel,
+		   const struct drm_nvsvm_push *pushes, uint32_t push_count,
+		   const struct drm_nvsvm_sync *in_syncs, uint32_t in_count,
+		   const struct drm_nvsvm_sync *out_syncs, uint32_t out_count)
+{
+	struct drm_nvsvm_exec args = {
+		.channel = channel,
+		.push_count = push_count,
+		.in_sync_count = in_count,
+		.out_sync_count = out_count,
+		.pushes = (uintptr_t)pushes,
+		.in_syncs = (uintptr_t)in_syncs,
+		.out_syncs = (uintptr_t)out_syncs,
+	};
+
+	return nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_EXEC, &args);
+}
+
+uint32_t nvsvm_igt_syncobj(int fd)
+{
+	uint32_t h = 0;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &h), 0);
+	return h;
+}
+
+uint32_t nvsvm_igt_syncobj_signalled(int fd)
+{
+	uint32_t h = 0;
+
+	igt_assert_eq(drmSyncobjCreate(fd, DRM_SYNCOBJ_CREATE_SIGNALED, &h), 0);
+	return h;
+}
+
+void nvsvm_igt_syncobj_destroy(int fd, uint32_t syncobj)
+{
+	igt_assert_eq(drmSyncobjDestroy(fd, syncobj), 0);
+}
+
+uint32_t nvsvm_igt_submit(int fd, uint32_t channel, const struct drm_nvsvm_push *pushes,
+			  uint32_t push_count, uint32_t in)
+{
+	struct drm_nvsvm_sync in_sync = { .handle = in };
+	struct drm_nvsvm_sync out_sync = { .handle = nvsvm_igt_syncobj(fd) };
+	int ret;
+
+	ret = nvsvm_igt_exec(fd, channel, pushes, push_count, &in_sync, in ? 1 : 0,
+			     &out_sync, 1);
+	igt_assert_f(ret == 0, "EXEC on channel %u: %s\n", channel, strerror(-ret));
+	return out_sync.handle;
+}
+
+uint32_t nvsvm_igt_submit_push(int fd, uint32_t channel, struct drm_nvsvm_push push)
+{
+	return nvsvm_igt_submit(fd, channel, &push, 1, 0);
+}
+
+int nvsvm_igt_syncobj_wait(int fd, uint32_t syncobj, uint64_t point, unsigned int timeout_ms)
+{
+	struct timespec ts;
+	int64_t abs;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	abs = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)timeout_ms * 1000000;
+	if (point)
+		return drmSyncobjTimelineWait(fd, &syncobj, &point, 1, abs, 0, NULL);
+	return drmSyncobjWait(fd, &syncobj, 1, abs, 0, NULL);
+}
+
+bool nvsvm_igt_syncobj_has_fence(int fd, uint32_t syncobj)
+{
+	int ret = drmSyncobjWait(fd, &syncobj, 1, 0, 0, NULL);
+
+	igt_assert_f(ret == 0 || ret == -ETIME || ret == -EINVAL,
+		     "syncobj wait: %s\n", strerror(-ret));
+	return ret != -EINVAL;
+}
+
+int nvsvm_igt_fence_status(int fd, uint32_t syncobj)
+{
+	struct drm_syncobj_handle args = {
+		.handle = syncobj,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	struct sync_file_info info;
+	int ret;
+
+	ret = nvsvm_igt_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &args);
+	igt_assert_f(ret == 0, "exporting syncobj %u as a sync file: %s\n",
+		     syncobj, strerror(-ret));
+	memset(&info, 0, sizeof(info));
+	ret = nvsvm_igt_ioctl(args.fd, SYNC_IOC_FILE_INFO, &info);
+	close(args.fd);
+	igt_assert_f(ret == 0, "SYNC_IOC_FILE_INFO: %s\n", strerror(-ret));
+	return info.status;
+}
+
+int nvsvm_igt_wait_status(int fd, uint32_t syncobj, unsigned int timeout_ms)
+{
+	int ret = nvsvm_igt_syncobj_wait(fd, syncobj, 0, timeout_ms);
+
+	igt_assert_f(ret == 0, "syncobj %u did not signal within %u ms: %s\n",
+		     syncobj, timeout_ms, strerror(-ret));
+	ret = nvsvm_igt_fence_status(fd, syncobj);
+	igt_assert_f(ret != 0, "syncobj %u signalled but its fence did not\n", syncobj);
+	return ret;
+}
+
+int nvsvm_igt_run(int fd, uint32_t channel, struct drm_nvsvm_push push)
+{
+	uint32_t s = nvsvm_igt_submit_push(fd, channel, push);
+	int status = nvsvm_igt_wait_status(fd, s, NVSVM_IGT_JOB_TIMEOUT_MS);
+
+	nvsvm_igt_syncobj_destroy(fd, s);
+	return status;
+}
+
+uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
+			  uint64_t code_va, uint64_t param_va,
+			  uint32_t blocks, uint32_t threads)
+{
+	struct nvsvm_push p;
+
+	nvsvm_igt_push_begin(bo, &p, 64);
+	nvsvm_push_launch(&p, code_va, param_va, blocks, threads);
+	return nvsvm_igt_submit_push(fd, channel, nvsvm_igt_push_end(bo, &p));
 }

@@ -3,6 +3,7 @@
 #ifndef NVSVM_IGT_H
 #define NVSVM_IGT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,5 +36,158 @@ void nvsvm_igt_assert_unreadable_arg(int fd, unsigned long request);
  */
 void nvsvm_igt_assert_unwritable_arg(int fd, unsigned long request,
 				     const void *arg, size_t size);
+
+/*
+ * Channels and jobs (uAPI 1.2). The helpers below fail the subtest when an
+ * ioctl they make fails, unless their name starts with __ or they return
+ * the errno.
+ */
+
+/* How long a job that should complete at once may take: the GPU is an
+ * interpreter, possibly under QEMU's software emulation. */
+#define NVSVM_IGT_JOB_TIMEOUT_MS	15000
+
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t nvsvm_igt_now_ms(void);
+
+/* A DRM_NVSVM_PARAM_* value through the raw ioctl. */
+uint64_t nvsvm_igt_get_param(int fd, uint32_t param);
+
+/*
+ * Write nvsvm module parameter @name (it must be writable). The value in
+ * force before the first call is put back at exit, even if the test fails.
+ */
+void nvsvm_igt_module_param_set(const char *name, unsigned long value);
+
+/*
+ * A BO mapped by the CPU at @ptr and bound in the file's GPU VM at @va,
+ * with an allocator that hands out pieces of it.
+ */
+struct nvsvm_igt_bo {
+	struct nvsvm_device *dev;
+	uint32_t handle;
+	uint64_t size;
+	uint8_t *ptr;		/* the CPU mapping */
+	uint64_t va;		/* the GPU mapping; 0 once unbound */
+	uint64_t used;		/* bytes handed out by nvsvm_igt_bo_alloc() */
+};
+
+/* Create a BO of @size bytes, mmap it and bind it at its CPU address. */
+void nvsvm_igt_bo_new(struct nvsvm_device *dev, uint64_t size, uint32_t bind_flags,
+		      struct nvsvm_igt_bo *bo);
+
+/* The same, but bound at GPU VA @va (the CPU maps it elsewhere). */
+void nvsvm_igt_bo_new_at(struct nvsvm_device *dev, uint64_t size, uint64_t va,
+			 uint32_t bind_flags, struct nvsvm_igt_bo *bo);
+
+/* VM_BIND UNMAP of the BO's GPU mapping; the CPU mapping stays. */
+void nvsvm_igt_bo_unbind(struct nvsvm_igt_bo *bo);
+
+/* Unbind (if bound), munmap and close. */
+void nvsvm_igt_bo_free(struct nvsvm_igt_bo *bo);
+
+/* @bytes of the BO, @align-aligned, zeroed; fails the subtest when full. */
+void *nvsvm_igt_bo_alloc(struct nvsvm_igt_bo *bo, uint64_t bytes, uint64_t align);
+
+/* The GPU VA of CPU pointer @p into the BO. */
+uint64_t nvsvm_igt_bo_va(const struct nvsvm_igt_bo *bo, const void *p);
+
+/*
+ * Reserve @size bytes of address space that nothing maps, for the CPU
+ * (PROT_NONE) or the GPU, and return its address: a GPU access there
+ * faults, whether or not the GPU mirrors the CPU's address space.
+ */
+uint64_t nvsvm_igt_unmapped_va(uint64_t size);
+
+/*
+ * Assemble @src (docs/isa.md) into a new piece of @bo and return its GPU
+ * VA; *@words, if not NULL, receives the number of instructions.
+ */
+uint64_t nvsvm_igt_bo_code(struct nvsvm_igt_bo *bo, const char *src, size_t *words);
+
+/* Start a push buffer of up to @bytes in @bo. */
+void nvsvm_igt_push_begin(struct nvsvm_igt_bo *bo, struct nvsvm_push *p, size_t bytes);
+
+/* The finished push buffer as an EXEC argument (no method may have overflowed). */
+struct drm_nvsvm_push nvsvm_igt_push_end(const struct nvsvm_igt_bo *bo,
+					 const struct nvsvm_push *p);
+
+/* CHANNEL_ALLOC; returns the id. */
+uint32_t nvsvm_igt_channel_alloc(int fd);
+/* CHANNEL_ALLOC; returns 0 or -errno. */
+int __nvsvm_igt_channel_alloc(int fd, uint32_t *channel);
+/* CHANNEL_FREE; returns 0 or -errno. */
+int __nvsvm_igt_channel_free(int fd, uint32_t channel);
+void nvsvm_igt_channel_free(int fd, uint32_t channel);
+
+/* CHANNEL_GET_ERROR into @err; fails the subtest if the ioctl fails. */
+void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
+				 struct drm_nvsvm_channel_get_error *err);
+
+/* EXEC; returns 0 or -errno. */
+int nvsvm_igt_exec(int fd, uint32_t channel,
+		   const struct drm_nvsvm_push *pushes, uint32_t push_count,
+		   const struct drm_nvsvm_sync *in_syncs, uint32_t in_count,
+		   const struct drm_nvsvm_sync *out_syncs, uint32_t out_count);
+
+/* A new syncobj (binary, or timeline: the same object), with no fence. */
+uint32_t nvsvm_igt_syncobj(int fd);
+/* A new syncobj whose fence has signalled. */
+uint32_t nvsvm_igt_syncobj_signalled(int fd);
+void nvsvm_igt_syncobj_destroy(int fd, uint32_t syncobj);
+
+/*
+ * Submit one job of the push buffers @pushes (none: a marker), waiting for
+ * the binary syncobj @in (0: none), and return a new binary syncobj its
+ * fence replaces.
+ */
+uint32_t nvsvm_igt_submit(int fd, uint32_t channel, const struct drm_nvsvm_push *pushes,
+			  uint32_t push_count, uint32_t in);
+
+/* nvsvm_igt_submit() of one push buffer, with no in-sync. */
+uint32_t nvsvm_igt_submit_push(int fd, uint32_t channel, struct drm_nvsvm_push push);
+
+/*
+ * Wait until the fence of @syncobj at @point (0: binary) has signalled, at
+ * most @timeout_ms. Returns 0, -ETIME on timeout, -EINVAL if there is no
+ * fence (nothing was submitted to it).
+ */
+int nvsvm_igt_syncobj_wait(int fd, uint32_t syncobj, uint64_t point, unsigned int timeout_ms);
+
+/* Whether binary @syncobj holds a fence at all. */
+bool nvsvm_igt_syncobj_has_fence(int fd, uint32_t syncobj);
+
+/*
+ * The status of binary @syncobj's fence, read by exporting it as a sync
+ * file: 1 signalled without error, 0 not signalled yet, or the fence's
+ * (negative) error.
+ */
+int nvsvm_igt_fence_status(int fd, uint32_t syncobj);
+
+/*
+ * Wait at most @timeout_ms for binary @syncobj's fence (failing the subtest
+ * if it does not signal in time) and return its status as above: 1 or an
+ * error.
+ */
+int nvsvm_igt_wait_status(int fd, uint32_t syncobj, unsigned int timeout_ms);
+
+/*
+ * Submit @push on @channel, wait for it (NVSVM_IGT_JOB_TIMEOUT_MS at most)
+ * and return the fence status: 1 or an error.
+ */
+int nvsvm_igt_run(int fd, uint32_t channel, struct drm_nvsvm_push push);
+
+/*
+ * Submit a job of one LAUNCH of @blocks x @threads of the kernel at
+ * @code_va with parameters at @param_va, its push buffer in @bo, and
+ * return the syncobj it signals.
+ */
+uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
+			  uint64_t code_va, uint64_t param_va,
+			  uint32_t blocks, uint32_t threads);
+
+/* Read a value the GPU writes, past the compiler's caching. */
+#define NVSVM_IGT_READ(x) (*(volatile __typeof__(x) *)&(x))
+#define NVSVM_IGT_WRITE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 #endif /* NVSVM_IGT_H */
