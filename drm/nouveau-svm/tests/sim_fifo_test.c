@@ -234,14 +234,16 @@ static void fifo_kernel_errors(struct kunit *test)
 
 	t->sim->watchdog_ms = 200;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		u64 info;
+
 		write_code(test, t, &cases[i].insn, 1);
 		launch(test, t, 2, 16);
 		KUNIT_EXPECT_EQ_MSG(test, wait_idle(test, t), cases[i].error, "case %u", i);
 		/* The detail of an instruction's error is its address. */
+		info = (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
+		       rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3));
 		if (cases[i].error != NVSVM_CHAN_ERROR_WATCHDOG)
-			KUNIT_EXPECT_EQ_MSG(test, (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
-					    rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3)), T_CODE,
-					    "case %u", i);
+			KUNIT_EXPECT_EQ_MSG(test, info, T_CODE, "case %u", i);
 		wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
 		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
 							     T_INST + NVSVM_INST_GP_GET,
