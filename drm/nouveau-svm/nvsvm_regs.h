@@ -43,8 +43,8 @@
  * DOC: Interrupts
  *
  * The GPU has one interrupt line per block, like MSI-X vectors, named in
- * the platform device's IRQ resources: "fifo", "fault", "ce". Each block
- * has an INTR_STATUS register (write 1 to clear a bit) and an INTR_EN
+ * the platform device's IRQ resources: "fifo", "fault", "ce", "acc". Each
+ * block has an INTR_STATUS register (write 1 to clear a bit) and an INTR_EN
  * register; a line is asserted while STATUS & EN is non-zero (level
  * triggered), so a handler that leaves a cause set is called again once
  * the line is unmasked.
@@ -52,7 +52,8 @@
 #define NVSVM_IRQ_FIFO			0
 #define NVSVM_IRQ_FAULT			1
 #define NVSVM_IRQ_CE			2
-#define NVSVM_IRQ_COUNT			3
+#define NVSVM_IRQ_ACC			3
+#define NVSVM_IRQ_COUNT			4
 
 /**
  * DOC: Memory addresses in registers
@@ -370,5 +371,77 @@
 #define NVSVM_CHAN_ERROR_ARITHMETIC		4	/* division by zero */
 #define NVSVM_CHAN_ERROR_WATCHDOG		5	/* a launch ran too long */
 #define NVSVM_CHAN_ERROR_INVALID_METHOD		6	/* the push buffer is malformed */
+
+/**
+ * DOC: Access counters
+ *
+ * The GPU counts its accesses to system memory, so that the driver learns
+ * which pages are hot. Each access an SM or the host makes through the MMU
+ * to a page whose PTE has %NVSVM_APER_SYSMEM (loads, stores, atomics and
+ * instruction fetches; GPFIFO and push buffer reads, semaphores, COPY and
+ * FILL, one access per page touched) adds one to the counter of its
+ * region: the naturally aligned block of ACC_GRANULARITY bytes holding the
+ * VA, in the accessing VM (told apart by PDB). Accesses to VRAM, and the
+ * copy engine's physical transfers, are not counted. When a counter
+ * reaches ACC_THRESHOLD, the GPU writes a notification and the counter
+ * starts again from 0.
+ *
+ * Notifications go to a ring of 32-byte entries in memory the driver
+ * provides (ACC_BUF_LO/HI, ACC_BUF_SIZE entries, a power of 2; another
+ * value turns the ring off and reads 0; writing ACC_BUF_SIZE empties the
+ * ring), run like the fault buffer: the GPU writes an entry at PUT and
+ * advances PUT; the driver reads entries from GET, clears each entry's
+ * VALID bit and advances GET. The "acc" line is asserted while GET != PUT
+ * or OVERFLOW is set (and ACC_INTR_EN bit 0 is set). When the ring is full
+ * (or off) the notification is dropped and OVERFLOW is set.
+ *
+ * - ACC_CTRL_ENABLE: count. While it is clear (the default) no access is
+ *   counted and the MMU pays nothing for the block; counters keep their
+ *   values.
+ * - ACC_THRESHOLD: 1..65535, default 256; a write is clamped to that
+ *   range. A counter already at or above a lowered threshold notifies at
+ *   its region's next access.
+ * - ACC_GRANULARITY: the region size, NVSVM_ACC_GRAN_*: 64 KiB (the
+ *   default), 2 MiB, 16 MiB or 16 GiB; a write of another value is
+ *   ignored. Writing it clears every counter.
+ * - ACC_CLEAR: writing %NVSVM_ACC_CLEAR_ALL clears every counter.
+ *
+ * The counters are a cache of bounded size (256 in the emulator): a region
+ * whose counter is evicted to make room for another's starts again from 0,
+ * so a cold region may never notify. Accesses in flight while CLEAR or
+ * GRANULARITY is written may be counted before or after it.
+ *
+ * Entry: u64 VA (the region's first byte), u64 instance (a location as in
+ * "Memory addresses in registers", LO/HI combined), u32 count (the
+ * counter's value when it reached the threshold), u32 info (client of the
+ * access that reached it, VALID), u64 timestamp in ns.
+ *
+ * The instance is that of the channel whose access reached the threshold;
+ * counters count per VM, whichever of its channels accesses a region.
+ */
+#define NVSVM_REG_ACC_BUF_LO		0x005000
+#define NVSVM_REG_ACC_BUF_HI		0x005004
+#define NVSVM_REG_ACC_BUF_SIZE		0x005008
+#define NVSVM_REG_ACC_BUF_GET		0x00500c
+#define NVSVM_REG_ACC_BUF_PUT		0x005010
+#define NVSVM_REG_ACC_STATUS		0x005014
+#define   NVSVM_ACC_STATUS_OVERFLOW	BIT(0)	/* write 1 to clear */
+#define NVSVM_REG_ACC_INTR_EN		0x005018
+#define NVSVM_REG_ACC_CTRL		0x00501c
+#define   NVSVM_ACC_CTRL_ENABLE		BIT(0)
+#define NVSVM_REG_ACC_THRESHOLD		0x005020
+#define   NVSVM_ACC_THRESHOLD_MAX	0xffff
+#define   NVSVM_ACC_THRESHOLD_DEFAULT	256
+#define NVSVM_REG_ACC_GRANULARITY	0x005024
+#define   NVSVM_ACC_GRAN_64K		0
+#define   NVSVM_ACC_GRAN_2M		1
+#define   NVSVM_ACC_GRAN_16M		2
+#define   NVSVM_ACC_GRAN_16G		3
+#define NVSVM_REG_ACC_CLEAR		0x005028
+#define   NVSVM_ACC_CLEAR_ALL		BIT(0)
+
+#define NVSVM_ACC_ENTRY_SIZE		32
+#define NVSVM_ACC_INFO_CLIENT		GENMASK(15, 8)
+#define NVSVM_ACC_INFO_VALID		BIT(31)
 
 #endif /* __NVSVM_REGS_H__ */

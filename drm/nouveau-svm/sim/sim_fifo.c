@@ -424,6 +424,7 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 			return;
 		}
 		chan->pdb = le64_to_cpu(ib.pdb);
+		chan->mmu.inst = chan->inst;
 		gpfifo_va = le64_to_cpu(ib.gpfifo_va);
 		entries = le32_to_cpu(ib.entries);
 		get = le32_to_cpu(ib.gp_get);

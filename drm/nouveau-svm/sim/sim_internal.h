@@ -18,6 +18,7 @@
 
 struct device;
 struct fwnode_handle;
+struct nvsvm_sim_acc;
 struct nvsvm_sim_ce;
 struct nvsvm_sim_chan;
 struct nvsvm_sim_grid;
@@ -52,6 +53,13 @@ struct nvsvm_sim {
 	struct xarray vram;
 	/** @vram_size: VRAM size in bytes. Immutable. */
 	u64 vram_size;
+	/**
+	 * @acc_enabled: ACC_CTRL_ENABLE. Written under the access counters'
+	 * lock, read without it by every MMU access (the one test an access
+	 * makes while the block is off), so it sits by the fields each
+	 * access reads anyway.
+	 */
+	bool acc_enabled;
 
 	/** @irq_domain: The GPU's interrupt lines. Immutable. */
 	struct irq_domain *irq_domain;
@@ -135,6 +143,9 @@ struct nvsvm_sim {
 	/** @ce: The copy engine's state; see sim_ce.c. */
 	struct nvsvm_sim_ce *ce;
 
+	/** @acc: The access counters' state; see sim_acc.c. */
+	struct nvsvm_sim_acc *acc;
+
 	/** @mmu_clients_lock: Protects @mmu_clients; outside client locks. */
 	struct mutex mmu_clients_lock;
 	/** @mmu_clients: Every &struct nvsvm_sim_mmu_client of this GPU. */
@@ -186,6 +197,12 @@ struct nvsvm_sim_mmu_client {
 	struct mutex lock;
 	/** @tlb: Direct-mapped by 4 KiB virtual page number. */
 	struct nvsvm_sim_tlb_entry tlb[NVSVM_SIM_TLB_ENTRIES];
+	/**
+	 * @inst: Instance block (a location) of the channel whose work the
+	 * client does, for access counter notifications. Set by the
+	 * client's owner before the work's accesses.
+	 */
+	u64 inst;
 };
 
 static inline struct nvsvm_sim *to_nvsvm_sim(struct nvsvm_hw *hw)
@@ -238,6 +255,12 @@ int nvsvm_sim_ce_init(struct nvsvm_sim *sim);
 void nvsvm_sim_ce_fini(struct nvsvm_sim *sim);
 u32 nvsvm_sim_ce_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_ce_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+
+int nvsvm_sim_acc_init(struct nvsvm_sim *sim);
+void nvsvm_sim_acc_fini(struct nvsvm_sim *sim);
+u32 nvsvm_sim_acc_rd32(struct nvsvm_sim *sim, u32 reg);
+void nvsvm_sim_acc_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
+void nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u32 client, u64 inst);
 
 int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name);
 void nvsvm_sim_irq_fini(struct nvsvm_sim *sim);

@@ -20,8 +20,8 @@
  * from the identity registers.
  *
  * The board also hands over the GPU's interrupt lines as named IRQ
- * resources ("fifo", "fault", "ce"), as firmware would describe a device's
- * interrupts.
+ * resources ("fifo", "fault", "ce", "acc"), as firmware would describe a
+ * device's interrupts.
  *
  * Lifetime: a board's GPU is created before its platform device is added
  * and destroyed after the device is unregistered (which unbinds the
@@ -63,6 +63,7 @@ static const struct nvsvm_sim_block nvsvm_sim_blocks[] = {
 	{ 0x002000, 0x003000, nvsvm_sim_fifo_rd32, nvsvm_sim_fifo_wr32 },
 	{ 0x003000, 0x004000, nvsvm_sim_fault_rd32, nvsvm_sim_fault_wr32 },
 	{ 0x004000, 0x005000, nvsvm_sim_mmu_rd32, nvsvm_sim_mmu_wr32 },
+	{ 0x005000, 0x006000, nvsvm_sim_acc_rd32, nvsvm_sim_acc_wr32 },
 	{ 0x006000, 0x007000, nvsvm_sim_ce_rd32, nvsvm_sim_ce_wr32 },
 	{ 0x010000, 0x010000 + NVSVM_SIM_CHANNELS * 0x20,
 	  nvsvm_sim_fifo_rd32, nvsvm_sim_fifo_wr32 },
@@ -153,9 +154,12 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	spin_lock_init(&sim->mmu_inv_lock);
 	nvsvm_sim_fault_init(sim);
 	sim->watchdog_ms = watchdog_ms;
-	ret = nvsvm_sim_sm_init(sim);
+	ret = nvsvm_sim_acc_init(sim);
 	if (ret)
 		goto err_fini_vram;
+	ret = nvsvm_sim_sm_init(sim);
+	if (ret)
+		goto err_fini_acc;
 	ret = nvsvm_sim_fifo_init(sim);
 	if (ret)
 		goto err_fini_sm;
@@ -168,6 +172,8 @@ err_fini_fifo:
 	nvsvm_sim_fifo_fini(sim);
 err_fini_sm:
 	nvsvm_sim_sm_fini(sim);
+err_fini_acc:
+	nvsvm_sim_acc_fini(sim);
 err_fini_vram:
 	mutex_destroy(&sim->mmu_clients_lock);
 	nvsvm_sim_vram_fini(sim);
@@ -186,6 +192,7 @@ void nvsvm_sim_destroy(struct nvsvm_sim *sim)
 	nvsvm_sim_ce_fini(sim);
 	nvsvm_sim_fifo_fini(sim);
 	nvsvm_sim_sm_fini(sim);
+	nvsvm_sim_acc_fini(sim);
 	WARN_ON(!list_empty(&sim->mmu_clients));
 	mutex_destroy(&sim->mmu_clients_lock);
 	nvsvm_sim_vram_fini(sim);
@@ -234,6 +241,7 @@ static const char *const nvsvm_sim_irq_names[NVSVM_IRQ_COUNT] = {
 	[NVSVM_IRQ_FIFO] = "fifo",
 	[NVSVM_IRQ_FAULT] = "fault",
 	[NVSVM_IRQ_CE] = "ce",
+	[NVSVM_IRQ_ACC] = "acc",
 };
 
 /* Written at module load and unload only. */

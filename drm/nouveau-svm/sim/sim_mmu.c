@@ -22,9 +22,13 @@
  * guarantee the driver's invalidation relies on: after the invalidate
  * register reports completion, no GPU access touches the old page.
  *
+ * Access counters: each access mapped to a SYSMEM-aperture page is counted
+ * by nvsvm_sim_acc_count() (sim_acc.c) while the access counter block is
+ * enabled; while it is not, the MMU pays one test of a flag per access.
+ *
  * Locking: &nvsvm_sim_mmu_client.lock protects the client's TLB and is held
- * across each access. &nvsvm_sim.mmu_clients_lock protects the client list
- * and is taken outside the client locks.
+ * across each access, counting included. &nvsvm_sim.mmu_clients_lock
+ * protects the client list and is taken outside the client locks.
  */
 
 #include <linux/highmem.h>
@@ -202,6 +206,9 @@ void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 		*fault_type = NVSVM_FAULT_TYPE_INVALID_PTE;
 		return NULL;
 	}
+	/* Access counters: while they are off, this test is all they cost. */
+	if (unlikely(READ_ONCE(client->sim->acc_enabled)) && aper == NVSVM_APER_SYSMEM)
+		nvsvm_sim_acc_count(client->sim, key, va, client->id, client->inst);
 	return kmap_local_page(page) + offset_in_page(addr);
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_mmu_map);

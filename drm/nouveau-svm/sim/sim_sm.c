@@ -400,6 +400,7 @@ static int nvsvm_sim_sm_thread(void *data)
 
 		grid = w->grid;
 		sm->warp = w;
+		sm->mmu.inst = grid->inst;
 		/* A failed grid's warps are dropped when they come up. */
 		if (!READ_ONCE(grid->error))
 			res = nvsvm_sim_sm_run_warp(sm, w, &error, &pc);

@@ -81,10 +81,11 @@ static inline void va_w64(struct kunit *test, struct test_gpu *t, u64 va, u64 v)
 	vram_w64(test, t, pa(va), v);
 }
 
-/* Map one 4 KiB page; tables come from the pool. */
-static inline void map_page(struct kunit *test, struct test_gpu *t, u64 va, u64 pte)
+/* Map one 4 KiB page in the VM rooted at @root; tables come from the pool. */
+static inline void map_page_in(struct kunit *test, struct test_gpu *t, u64 root,
+			       u64 va, u64 pte)
 {
-	u64 table = T_PT_POOL;
+	u64 table = root;
 	int level;
 
 	for (level = 3; level > 0; level--) {
@@ -99,6 +100,12 @@ static inline void map_page(struct kunit *test, struct test_gpu *t, u64 va, u64 
 		table = e & NVSVM_PTE_ADDR;
 	}
 	vram_w64(test, t, table + ((va >> 12) & 511) * 8, pte);
+}
+
+/* Map one 4 KiB page in the test's VM. */
+static inline void map_page(struct kunit *test, struct test_gpu *t, u64 va, u64 pte)
+{
+	map_page_in(test, t, T_PT_POOL, va, pte);
 }
 
 static inline void wr(struct test_gpu *t, u32 reg, u32 val)
@@ -153,13 +160,18 @@ static inline struct test_gpu *test_gpu_create(struct kunit *test, u32 sm_count)
 	return t;
 }
 
-/* Write a push buffer of @n dwords and submit it on channel 3. */
-static inline void submit(struct kunit *test, struct test_gpu *t, const u32 *dw, unsigned int n)
+/*
+ * Write a push buffer of @n dwords and submit it on channel @ch, whose
+ * instance block is at @inst in VRAM, its GPFIFO (ENTRIES entries) at
+ * @gpfifo and its GP_PUT in *@put.
+ */
+static inline void submit_on(struct kunit *test, struct test_gpu *t, u32 ch, u64 inst,
+			     u64 gpfifo, u32 *put, const u32 *dw, unsigned int n)
 {
 	u64 start = t->pb;
 	unsigned int i;
 	__le32 raw;
-	u64 e = T_GPFIFO + (u64)t->put * 16;
+	u64 e = gpfifo + (u64)*put * 16;
 
 	for (i = 0; i < n; i++) {
 		raw = cpu_to_le32(dw[i]);
@@ -169,15 +181,25 @@ static inline void submit(struct kunit *test, struct test_gpu *t, const u32 *dw,
 	}
 	va_w64(test, t, e, start);
 	va_w64(test, t, e + 8, n);
-	t->put = (t->put + 1) % ENTRIES;
-	raw = cpu_to_le32(t->put);
+	*put = (*put + 1) % ENTRIES;
+	raw = cpu_to_le32(*put);
 	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
-						     T_INST + NVSVM_INST_GP_PUT, &raw, 4));
-	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
+						     inst + NVSVM_INST_GP_PUT, &raw, 4));
+	wr(t, NVSVM_REG_FIFO_DOORBELL, ch);
 }
 
-/* Wait until the channel consumed everything or stopped; its error. */
-static inline u32 wait_idle(struct kunit *test, struct test_gpu *t)
+/* Write a push buffer of @n dwords and submit it on channel 3. */
+static inline void submit(struct kunit *test, struct test_gpu *t, const u32 *dw, unsigned int n)
+{
+	submit_on(test, t, 3, T_INST, T_GPFIFO, &t->put, dw, n);
+}
+
+/*
+ * Wait until channel @ch (instance block at @inst in VRAM) consumed its
+ * GPFIFO up to @put or stopped; its error.
+ */
+static inline u32 wait_idle_on(struct kunit *test, struct test_gpu *t, u32 ch, u64 inst,
+			       u32 put)
 {
 	unsigned long timeout = jiffies + 10 * HZ;
 	u32 status;
@@ -185,16 +207,22 @@ static inline u32 wait_idle(struct kunit *test, struct test_gpu *t)
 	do {
 		__le32 get;
 
-		status = rd(t, NVSVM_REG_CHAN_STATUS(3));
+		status = rd(t, NVSVM_REG_CHAN_STATUS(ch));
 		KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_read(t->sim, NVSVM_APER_VRAM,
-							    T_INST + NVSVM_INST_GP_GET, &get, 4));
+							    inst + NVSVM_INST_GP_GET, &get, 4));
 		if (FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status) ||
-		    (le32_to_cpu(get) == t->put && !(status & NVSVM_CHAN_STATUS_BUSY)))
+		    (le32_to_cpu(get) == put && !(status & NVSVM_CHAN_STATUS_BUSY)))
 			return FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status);
 		usleep_range(500, 1000);
 	} while (time_before(jiffies, timeout));
-	KUNIT_FAIL(test, "channel did not go idle, status %#x", status);
+	KUNIT_FAIL(test, "channel %u did not go idle, status %#x", ch, status);
 	return U32_MAX;
+}
+
+/* Wait until channel 3 consumed everything or stopped; its error. */
+static inline u32 wait_idle(struct kunit *test, struct test_gpu *t)
+{
+	return wait_idle_on(test, t, 3, T_INST, t->put);
 }
 
 #define M(m, n) NVSVM_METHOD(NVSVM_METHOD_##m, n)
