@@ -17,13 +17,13 @@
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nvsvm.h"
+#include "test_result.h"
 
 #ifndef NVSVM_REGS_HEADER_PATH
 #define NVSVM_REGS_HEADER_PATH	"../drm/nouveau-svm/nvsvm_regs.h"
@@ -34,47 +34,6 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define SENTINEL	0xa5u	/* fills the bytes a method must not write */
-
-/* ---- Reporting ---------------------------------------------------------- */
-
-static unsigned int nr_pass, nr_fail;
-static char why[1024];		/* the current case's first failure, or "" */
-
-static __attribute__((format(printf, 1, 2))) void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why[0])
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	if (!why[0])
-		snprintf(why, sizeof(why), "(no reason given)");
-}
-
-/* End the current case: report it under the name @fmt, .... */
-static __attribute__((format(printf, 1, 2))) void result(const char *fmt, ...)
-{
-	char name[128], *p;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	for (p = why; *p; p++)		/* one line per case */
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	if (why[0]) {
-		printf("RESULT fail %s: %s\n", name, why);
-		nr_fail++;
-	} else {
-		printf("RESULT pass %s\n", name);
-		nr_pass++;
-	}
-	fflush(stdout);
-	why[0] = '\0';
-}
 
 /* ---- Checking a buffer ------------------------------------------------- */
 
