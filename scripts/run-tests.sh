@@ -170,6 +170,10 @@ for leg in $legs; do
 			inject=$(dirname "$(dirname "$mod")")/rig-selftest/nvsvm_rig_inject.ko
 			rig_expect exit-status-passes-through 3 "$kdir" 300 "exit 3"
 			rig_expect detects-warn 125 "$kdir" 300 "insmod $inject what=warn; exit 0"
+			# The same with more kernel log after the warning than a pipe
+			# holds (/dev/kmsg is rate limited unless printk_devkmsg is on).
+			rig_expect detects-warn-in-long-log 125 "$kdir" 300 \
+				"insmod $inject what=warn; echo on >/proc/sys/kernel/printk_devkmsg; for i in \$(seq 3000); do echo \"rig filler line \$i\" >/dev/kmsg; done; exit 0"
 			rig_expect detects-oops 125 "$kdir" 300 "insmod $inject what=oops; exit 0"
 			rig_expect detects-panic 125 "$kdir" 300 "insmod $inject what=panic; exit 0"
 			rig_expect detects-hang 124 "$kdir" 120 "sleep 1000"

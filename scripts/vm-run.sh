@@ -86,9 +86,12 @@ pattern+='KASAN:|UBSAN:|kmemleak:.*new suspected|unreferenced object|'
 pattern+='soft lockup|hard LOCKUP|rcu_.*self-detected stall|rcu: INFO:|'
 pattern+='possible circular locking|inconsistent lock state|'
 pattern+='list_(add|del) corruption|Call Trace:'
-if cat "$run/console.log" "$run/dmesg" 2>/dev/null | grep -Eq "$pattern"; then
+# grep reads the files itself: with pipefail, "cat | grep -q" fails when grep
+# stops at the first match before cat is done, which hid problems in logs
+# larger than a pipe's buffer.
+if grep -Eqs "$pattern" "$run/console.log" "$run/dmesg"; then
 	echo "vm-run.sh: the kernel reported a problem:" >&2
-	cat "$run/dmesg" 2>/dev/null | grep -Eq "$pattern" && src="$run/dmesg" || src="$run/console.log"
+	grep -Eqs "$pattern" "$run/dmesg" && src="$run/dmesg" || src="$run/console.log"
 	grep -E -m1 -n "$pattern" "$src" | cut -d: -f1 | {
 		read -r line
 		sed -n "$((line > 5 ? line - 5 : 1)),$((line + 40))p" "$src"
