@@ -30,10 +30,12 @@
  * failed grid starts no more warps; its stalled warps are dropped at once
  * and its running ones at the end of their slice.
  *
- * Locking: &nvsvm_sim.sm_lock (a spinlock) protects the run queue, the
- * stalled list, each SM's faulting warp, each warp's fault address and
- * replay mark, and each grid's error, warp cursor and live count. A warp
- * being run belongs to its SM alone, on no list.
+ * Locking: &nvsvm_sim.sm_lock (a spinlock, taken with interrupts off: the
+ * host aborts grids under &nvsvm_sim.fifo_lock, which register reads take
+ * in hard-IRQ context) protects the run queue, the stalled list, each SM's
+ * faulting warp, each warp's fault address and replay mark, and each
+ * grid's error, warp cursor and live count. A warp being run belongs to
+ * its SM alone, on no list.
  */
 
 #include <linux/jiffies.h>
@@ -140,6 +142,7 @@ static struct nvsvm_sim_sm *to_sm(struct nvsvm_sim_isa_mem *mem)
 static void *nvsvm_sim_sm_map(struct nvsvm_sim_sm *sm, u64 va, unsigned int size,
 			      u8 access)
 {
+	unsigned long flags;
 	struct nvsvm_sim_grid *grid = sm->warp->grid;
 	u8 type;
 	void *p;
@@ -147,11 +150,11 @@ static void *nvsvm_sim_sm_map(struct nvsvm_sim_sm *sm, u64 va, unsigned int size
 	p = nvsvm_sim_mmu_map(&sm->mmu, grid->pdb, va, size, access, &type);
 	if (!p) {
 		/* Visible to a replay or cancel before the report can cause one. */
-		spin_lock(&sm->sim->sm_lock);
+		spin_lock_irqsave(&sm->sim->sm_lock, flags);
 		sm->warp->fault_va = va;
 		sm->warp->replayed = false;
 		sm->faulting = sm->warp;
-		spin_unlock(&sm->sim->sm_lock);
+		spin_unlock_irqrestore(&sm->sim->sm_lock, flags);
 		nvsvm_sim_fault_report(sm->sim, va, grid->inst, access, type,
 				       NVSVM_CLIENT_SM(sm->id));
 	}
@@ -378,6 +381,7 @@ nvsvm_sim_sm_run_warp(struct nvsvm_sim_sm *sm, struct nvsvm_sim_warp *w, u32 *er
 
 static int nvsvm_sim_sm_thread(void *data)
 {
+	unsigned long flags;
 	struct nvsvm_sim_sm *sm = data;
 	struct nvsvm_sim *sim = sm->sim;
 
@@ -390,11 +394,11 @@ static int nvsvm_sim_sm_thread(void *data)
 
 		wait_event_interruptible(sim->sm_wq, kthread_should_stop() ||
 					 !list_empty_careful(&sim->sm_runnable));
-		spin_lock(&sim->sm_lock);
+		spin_lock_irqsave(&sim->sm_lock, flags);
 		w = list_first_entry_or_null(&sim->sm_runnable, struct nvsvm_sim_warp, link);
 		if (w)
 			list_del_init(&w->link);
-		spin_unlock(&sim->sm_lock);
+		spin_unlock_irqrestore(&sim->sm_lock, flags);
 		if (!w)
 			continue;
 
@@ -406,7 +410,7 @@ static int nvsvm_sim_sm_thread(void *data)
 			res = nvsvm_sim_sm_run_warp(sm, w, &error, &pc);
 		sm->warp = NULL;
 
-		spin_lock(&sim->sm_lock);
+		spin_lock_irqsave(&sim->sm_lock, flags);
 		sm->faulting = NULL;
 		if (res == WARP_FAILED && error)
 			nvsvm_sim_grid_fail(grid, error, pc);
@@ -419,7 +423,7 @@ static int nvsvm_sim_sm_thread(void *data)
 			list_add_tail(&w->link, &sim->sm_stalled);
 		else
 			list_add_tail(&w->link, &sim->sm_runnable);
-		spin_unlock(&sim->sm_lock);
+		spin_unlock_irqrestore(&sim->sm_lock, flags);
 		wake_up(&sim->sm_wq);
 		cond_resched();
 	}
@@ -462,6 +466,7 @@ struct nvsvm_sim_grid *nvsvm_sim_grid_alloc(struct nvsvm_sim *sim)
 void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
 			  u64 code, u64 param, u32 nctaid, u32 ntid)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = grid->sim;
 	unsigned int i;
 
@@ -480,10 +485,10 @@ void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
 	grid->error_info = 0;
 	init_completion(&grid->done);
 
-	spin_lock(&sim->sm_lock);
+	spin_lock_irqsave(&sim->sm_lock, flags);
 	for (i = 0; i < grid->npool && grid->next_warp < grid->total_warps; i++)
 		nvsvm_sim_warp_start(grid, &grid->pool[i]);
-	spin_unlock(&sim->sm_lock);
+	spin_unlock_irqrestore(&sim->sm_lock, flags);
 	wake_up(&sim->sm_wq);
 }
 
@@ -498,10 +503,11 @@ void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
  */
 void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info)
 {
+	unsigned long flags;
 	struct nvsvm_sim *sim = grid->sim;
 	struct nvsvm_sim_warp *w, *tmp;
 
-	spin_lock(&sim->sm_lock);
+	spin_lock_irqsave(&sim->sm_lock, flags);
 	/* A grid stops by failing; an abandoned one needs some error too. */
 	nvsvm_sim_grid_fail(grid, error ?: NVSVM_CHAN_ERROR_WATCHDOG, info);
 	list_for_each_entry_safe(w, tmp, &sim->sm_stalled, link) {
@@ -510,7 +516,7 @@ void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info)
 		list_del_init(&w->link);
 		nvsvm_sim_warp_finish(grid, w);
 	}
-	spin_unlock(&sim->sm_lock);
+	spin_unlock_irqrestore(&sim->sm_lock, flags);
 	wake_up(&sim->sm_wq);
 }
 
@@ -551,14 +557,15 @@ void nvsvm_sim_grid_free(struct nvsvm_sim_grid *grid)
  */
 void nvsvm_sim_sm_replay(struct nvsvm_sim *sim)
 {
+	unsigned long flags;
 	u32 i;
 
-	spin_lock(&sim->sm_lock);
+	spin_lock_irqsave(&sim->sm_lock, flags);
 	list_splice_tail_init(&sim->sm_stalled, &sim->sm_runnable);
 	for (i = 0; i < sim->cfg.sm_count; i++)
 		if (sim->sms[i].faulting)
 			sim->sms[i].faulting->replayed = true;
-	spin_unlock(&sim->sm_lock);
+	spin_unlock_irqrestore(&sim->sm_lock, flags);
 	wake_up(&sim->sm_wq);
 }
 
@@ -580,10 +587,11 @@ static void nvsvm_sim_warp_cancel(struct nvsvm_sim_warp *w, u64 inst, u64 va)
  */
 void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 {
+	unsigned long flags;
 	struct nvsvm_sim_warp *w, *tmp;
 	u32 i;
 
-	spin_lock(&sim->sm_lock);
+	spin_lock_irqsave(&sim->sm_lock, flags);
 	list_for_each_entry(w, &sim->sm_stalled, link)
 		nvsvm_sim_warp_cancel(w, inst, va);
 	/* A warp still reporting its fault: its SM drops it when it is back. */
@@ -597,7 +605,7 @@ void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 		list_del_init(&w->link);
 		nvsvm_sim_warp_finish(w->grid, w);
 	}
-	spin_unlock(&sim->sm_lock);
+	spin_unlock_irqrestore(&sim->sm_lock, flags);
 	wake_up(&sim->sm_wq);
 }
 
