@@ -85,6 +85,7 @@ igt_main
 		igt_assert_eq(nvsvm_device_query_info(dev, &info), 0);
 		igt_assert_eq_u64(info.vram_size, param(fd, DRM_NVSVM_PARAM_VRAM_SIZE));
 		igt_assert_eq(info.sm_count, param(fd, DRM_NVSVM_PARAM_SM_COUNT));
+		igt_assert_eq(info.channel_count, param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT));
 		igt_assert_eq(info.version_major, 1);
 	}
 

@@ -32,6 +32,7 @@ struct nvsvm_device_info {
 	int version_major;	/* of the driver's uAPI */
 	int version_minor;
 	int version_patchlevel;
+	uint32_t channel_count;	/* hardware channels; 0 before uAPI 1.2 */
 };
 
 /* Number of nvsvm GPUs (render nodes) on the system, or a negative errno. */

@@ -173,5 +173,9 @@ int nvsvm_device_query_info(struct nvsvm_device *dev, struct nvsvm_device_info *
 	info->version_minor = ver->version_minor;
 	info->version_patchlevel = ver->version_patchlevel;
 	drmFreeVersion(ver);
+	/* Since uAPI 1.2; 0 from older drivers. */
+	if (nvsvm_device_get_param(dev, DRM_NVSVM_PARAM_CHANNEL_COUNT, &v[0]))
+		v[0] = 0;
+	info->channel_count = v[0];
 	return 0;
 }

@@ -62,6 +62,7 @@ int main(void)
 		printf("  VRAM:        %llu MiB\n", (unsigned long long)(info.vram_size >> 20));
 		printf("  SMs:         %u\n", info.sm_count);
 		printf("  copy engines: %u\n", info.ce_count);
+		printf("  channels:    %u\n", info.channel_count);
 		printf("  VA bits:     %u\n", info.va_bits);
 		printf("  page sizes:  ");
 		print_page_sizes(info.page_sizes);
