@@ -8,6 +8,9 @@
  * knows the GPU, and keeps what they said in &struct nvsvm_device_info.
  * GET_PARAM answers from that copy, so a query never touches the hardware
  * and keeps working (with -ENODEV from the DRM core) after an unplug.
+ *
+ * This file also holds what the blocks share: the MMU invalidate sequence
+ * and the device's ordered workqueue for the interrupts' bottom halves.
  */
 
 #include <linux/bitfield.h>
@@ -25,9 +28,6 @@
 #include "nvsvm_drm.h"
 #include "nvsvm_hw.h"
 #include "nvsvm_regs.h"
-
-/* The GPU and CPU share addresses: the GPU VA width is the CPU's. */
-#define NVSVM_VA_BITS	48
 
 /**
  * nvsvm_device_info_read() - Read and check the identity registers
@@ -55,6 +55,7 @@ int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 	info->page_sizes = nvsvm_hw_rd32(hw, NVSVM_REG_PAGE_SIZES);
 	info->chan_count = nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_COUNT);
 
+	/* The GPU and CPU share addresses: the GPU VA width is the CPU's. */
 	if (!info->vram_size || !info->sm_count || !info->ce_count ||
 	    info->va_bits != NVSVM_VA_BITS || !(info->page_sizes & SZ_4K) ||
 	    !info->chan_count || info->chan_count > NVSVM_MAX_CHANNELS) {
