@@ -6,12 +6,19 @@
 #   NVSVM_KERNEL=lts|mainline   which leg (default lts: linux-source-6.12)
 #   NVSVM_FLAVOUR=rig|debug      debug adds config/debug.config
 #   NVSVM_CACHE=DIR              cache root (default ~/.cache/nvsvm)
+#   NVSVM_SOURCE_ONLY=1          only unpack the source; print its directory
 #
 # Kernels are cached outside the repository under
 #   $NVSVM_CACHE/build/<source package version>-<flavour>-<config hash>/
-# where the hash covers the fragments, the project's Kconfig and the compiler.
+# where the hash covers the fragments, the project's Kconfig, the compiler
+# and the build recipe's version.
 # A finished build holds a .nvsvm-built stamp; a second call returns at once.
 # Progress goes to stderr, the build directory alone to stdout.
+#
+# Several rig commands may run at once (make run in one terminal, make test
+# in another): unpacking a source and building from it happen under a lock
+# per source package ($NVSVM_CACHE/locks/), and a finished build is only
+# ever read. A second caller waits for the first, then finds its stamp.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,14 +55,36 @@ pkgver=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null) ||
 tarball=/usr/src/$pkg.tar.xz
 [ -f "$tarball" ] || die "$tarball missing"
 
-hash=$( (cat "${frags[@]}" "$top/Kconfig" "$0"; gcc --version | head -n 1) |
+# The key covers what decides the build's output: the fragments, the
+# project's Kconfig, the compiler, and the recipe below (tinyconfig, merge,
+# olddefconfig, bzImage and modules), whose version is bumped when it
+# changes. Edits elsewhere in this script (logging, locking) keep the cache.
+recipe=2
+hash=$( (cat "${frags[@]}" "$top/Kconfig"; echo "recipe $recipe"; gcc --version | head -n 1) |
 	sha256sum | cut -c1-12)
 src=$cache/src/$pkg-$pkgver
 out=$cache/build/$pkg-$pkgver-$flavour-$hash
 
 log "leg $leg: $pkg $pkgver, flavour $flavour, config $hash"
-if [ -f "$out/.nvsvm-built" ]; then
+if [ "${NVSVM_SOURCE_ONLY:-0}" != 1 ] && [ -f "$out/.nvsvm-built" ]; then
 	log "cached: $out"
+	echo "$out"
+	exit 0
+fi
+# A source once unpacked is only read (a build writes to its own O= tree).
+if [ "${NVSVM_SOURCE_ONLY:-0}" = 1 ] && [ -f "$src/.nvsvm-unpacked" ]; then
+	echo "$src"
+	exit 0
+fi
+
+mkdir -p "$cache/locks"
+exec {lockfd}>"$cache/locks/$pkg-$pkgver.lock"
+if ! flock -n "$lockfd"; then
+	log "waiting for another build from $pkg $pkgver"
+	flock "$lockfd"
+fi
+if [ "${NVSVM_SOURCE_ONLY:-0}" != 1 ] && [ -f "$out/.nvsvm-built" ]; then
+	log "cached (built meanwhile): $out"
 	echo "$out"
 	exit 0
 fi
@@ -69,11 +98,16 @@ if [ ! -f "$src/.nvsvm-unpacked" ]; then
 	tar -xf "$tarball" -C "$src" --strip-components=1
 	touch "$src/.nvsvm-unpacked"
 fi
+if [ "${NVSVM_SOURCE_ONLY:-0}" = 1 ]; then
+	echo "$src"
+	exit 0
+fi
 mkdir -p "$src/drivers/gpu/drm/nvsvm"
 cp "$top/Kconfig" "$src/drivers/gpu/drm/nvsvm/Kconfig"
 grep -q 'drivers/gpu/drm/nvsvm/Kconfig' "$src/drivers/gpu/drm/Kconfig" ||
 	echo 'source "drivers/gpu/drm/nvsvm/Kconfig"' >>"$src/drivers/gpu/drm/Kconfig"
 
+# A build that was interrupted left no stamp; make picks it up where it was.
 mkdir -p "$out"
 start=$(date +%s)
 make -s -C "$src" O="$out" tinyconfig >&2
