@@ -49,8 +49,9 @@ userspace:
 igt: userspace
 	$(MAKE) -C igt-tests
 
-checkpatch: kernel
-	perl "$$(readlink -f "$$($(KENV) scripts/kernel.sh)/source")/scripts/checkpatch.pl" \
+# Always the 6.12 tree's checkpatch: see scripts/run-tests.sh.
+checkpatch: setup
+	perl "$$(NVSVM_KERNEL=lts NVSVM_SOURCE_ONLY=1 scripts/kernel.sh)/scripts/checkpatch.pl" \
 		--no-tree --strict --terse -f $(KERNEL_SRCS)
 
 clean:
