@@ -36,6 +36,17 @@ int nvsvm_igt_ioctl(int fd, unsigned long request, void *arg)
 	return ret == -1 ? -errno : ret;
 }
 
+/*
+ * The sysfs file of a module parameter: the driver's (nvsvm) or the
+ * emulator's (nvsvm_sim); no name is both.
+ */
+static void nvsvm_igt_param_path(char *path, size_t size, const char *name)
+{
+	snprintf(path, size, "/sys/module/nvsvm/parameters/%s", name);
+	if (access(path, F_OK))
+		snprintf(path, size, "/sys/module/nvsvm_sim/parameters/%s", name);
+}
+
 unsigned long nvsvm_igt_module_param(const char *name)
 {
 	char path[256];
@@ -43,7 +54,7 @@ unsigned long nvsvm_igt_module_param(const char *name)
 	FILE *f;
 	int n;
 
-	snprintf(path, sizeof(path), "/sys/module/nvsvm/parameters/%s", name);
+	nvsvm_igt_param_path(path, sizeof(path), name);
 	f = fopen(path, "r");
 	igt_assert_f(f, "cannot open %s: %s\n", path, strerror(errno));
 	n = fscanf(f, "%lu", &v);
@@ -131,7 +142,7 @@ static int module_param_write(const char *name, unsigned long value)
 	char path[256], buf[32];
 	int fd, len, ret;
 
-	snprintf(path, sizeof(path), "/sys/module/nvsvm/parameters/%s", name);
+	nvsvm_igt_param_path(path, sizeof(path), name);
 	len = snprintf(buf, sizeof(buf), "%lu", value);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

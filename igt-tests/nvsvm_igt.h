@@ -17,7 +17,10 @@ struct nvsvm_device *nvsvm_igt_open(int index);
 /* ioctl() that returns 0 or -errno, retrying on EINTR/EAGAIN like drmIoctl. */
 int nvsvm_igt_ioctl(int fd, unsigned long request, void *arg);
 
-/* A module parameter of nvsvm, from sysfs; fails the subtest if unreadable. */
+/*
+ * A module parameter of nvsvm or of the emulator (nvsvm_sim), from sysfs;
+ * fails the subtest if unreadable.
+ */
 unsigned long nvsvm_igt_module_param(const char *name);
 
 /* Skip the (sub)test unless the driver's uAPI is at least 1.@minor. */

@@ -20,6 +20,7 @@ make -s -C userspace
 
 guest=$(cat <<CMD
 set -e
+insmod $mod/nvsvm-sim.ko
 insmod $mod/nvsvm.ko
 insmod $mod/nvsvm-bench.ko
 echo "--- \$(uname -r), \$(nproc) CPUs"

@@ -18,7 +18,8 @@ make -s -C userspace
 
 guest=$(cat <<CMD
 set -e
-insmod $mod/nvsvm.ko num_gpus=${NVSVM_GPUS:-1}
+insmod $mod/nvsvm-sim.ko num_gpus=${NVSVM_GPUS:-1}
+insmod $mod/nvsvm.ko
 echo "--- kernel: \$(uname -r); driver messages:"
 dmesg | grep -E '\[drm\]|^\[[^]]*\] nvsvm' | sed 's/^\[[^]]*\] //'
 echo "--- nvsvm-info:"
@@ -29,6 +30,7 @@ for s in userspace/build/samples/*; do
 	"\$s"
 done
 rmmod nvsvm
+rmmod nvsvm_sim
 CMD
 )
 exec scripts/vm-run.sh -k "$kdir" -t 600 -- "$guest"

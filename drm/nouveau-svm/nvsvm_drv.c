@@ -5,16 +5,19 @@
  * DOC: Driver
  *
  * nvsvm is a platform driver for "nvsvm-gpu<N>" devices and a DRM driver with
- * one render node per bound GPU. The module also carries the emulated GPUs
- * (sim/), which it plugs in after registering the driver; the driver reaches
- * them only through &struct nvsvm_hw.
+ * one render node per bound GPU. The GPUs come from a backend module: the
+ * emulator, nvsvm-sim, plugs them in as platform devices. The driver links
+ * nothing of it and reaches a GPU only through its &struct nvsvm_hw, so a
+ * real backend could bind in its place.
  *
- * Unbinding a GPU (module unload, or the driver's sysfs unbind) unplugs its
- * DRM device: files that are still open keep a reference to it, and every
- * ioctl on them fails with -ENODEV. The hardware is stopped before the
- * unbind completes: channels are reset, their jobs fail with -ENODEV, and
- * the fault buffer is taken back. An open file holds a reference on the
- * module, so unloading is refused while one exists.
+ * Unbinding a GPU (the driver's sysfs unbind, or its board going away when
+ * the backend unloads, the emulator's hot unplug) unplugs its DRM device:
+ * files that are still open keep a reference to it, and every ioctl on
+ * them fails with -ENODEV. The hardware is stopped before the unbind
+ * completes: channels are reset, their jobs fail with -ENODEV, and the
+ * fault buffer is taken back; after that the driver never touches the
+ * hardware again, which may be gone. An open file holds a reference on the
+ * driver module, so unloading it is refused while one exists.
  */
 
 #include <linux/mod_devicetable.h>
@@ -39,7 +42,6 @@
 #include "nvsvm_gem.h"
 #include "nvsvm_hw.h"
 #include "nvsvm_vm.h"
-#include "sim/sim.h"
 
 /*
  * uAPI version: the minor grows with each addition.
@@ -204,33 +206,8 @@ static struct platform_driver nvsvm_platform_driver = {
 	},
 };
 
-static int __init nvsvm_init(void)
-{
-	int ret;
-
-	ret = platform_driver_register(&nvsvm_platform_driver);
-	if (ret)
-		return ret;
-
-	ret = nvsvm_sim_boards_init();
-	if (ret)
-		goto err_unregister_driver;
-	return 0;
-
-err_unregister_driver:
-	platform_driver_unregister(&nvsvm_platform_driver);
-	return ret;
-}
-
-static void __exit nvsvm_exit(void)
-{
-	nvsvm_sim_boards_fini();
-	platform_driver_unregister(&nvsvm_platform_driver);
-}
-
-module_init(nvsvm_init);
-module_exit(nvsvm_exit);
+module_platform_driver(nvsvm_platform_driver);
 
 MODULE_AUTHOR("The nvsvm authors");
-MODULE_DESCRIPTION("Shared virtual memory GPU driver on an emulated GPU");
+MODULE_DESCRIPTION("Shared virtual memory GPU driver");
 MODULE_LICENSE("Dual MIT/GPL");

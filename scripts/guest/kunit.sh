@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest: load nvsvm and nvsvm-test (which runs the KUnit suites as it loads)
-# and report every test case from the suites' KTAP results in debugfs.
+# Guest: load the emulator, nvsvm and nvsvm-test (which runs the KUnit
+# suites as it loads) and report every test case from the suites' KTAP
+# results in debugfs.
 # Usage: kunit.sh MODULE_DIR
 set -u
 mod=${1:?module directory}
 
+insmod "$mod/nvsvm-sim.ko" || { echo "RESULT fail kunit.load-nvsvm-sim"; exit 1; }
 insmod "$mod/nvsvm.ko" || { echo "RESULT fail kunit.load-nvsvm"; exit 1; }
 insmod "$mod/nvsvm-test.ko" || { echo "RESULT fail kunit.load-nvsvm-test"; exit 1; }
 
@@ -23,4 +25,4 @@ for dir in /sys/kernel/debug/kunit/nvsvm*; do
 done
 [ "$found" -eq 1 ] || echo "RESULT fail kunit.no-suites-ran"
 
-rmmod nvsvm_test && rmmod nvsvm || echo "RESULT fail kunit.unload"
+rmmod nvsvm_test && rmmod nvsvm && rmmod nvsvm_sim || echo "RESULT fail kunit.unload"

@@ -26,7 +26,4 @@ unsigned int nvsvm_sim_irq(struct nvsvm_sim *sim, unsigned int line);
 void nvsvm_sim_destroy(struct nvsvm_sim *sim);
 struct nvsvm_hw *nvsvm_sim_hw(struct nvsvm_sim *sim);
 
-int nvsvm_sim_boards_init(void);
-void nvsvm_sim_boards_fini(void);
-
 #endif /* __NVSVM_SIM_H__ */

@@ -23,12 +23,17 @@
  * resources ("fifo", "fault", "ce", "acc"), as firmware would describe a
  * device's interrupts.
  *
+ * The emulator is a module of its own, nvsvm-sim: loading it plugs the
+ * boards in, unloading it unplugs them, a hot unplug as the driver sees it.
+ * The driver, nvsvm, links nothing of it.
+ *
  * Lifetime: a board's GPU is created before its platform device is added
  * and destroyed after the device is unregistered (which unbinds the
  * driver), so the hardware always outlives the driver's use of it.
  */
 
 #include <linux/cpumask.h>
+#include <linux/init.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
@@ -308,12 +313,11 @@ err_destroy_sim:
 	return ret;
 }
 
-/**
- * nvsvm_sim_boards_init() - Plug in the GPUs the module parameters ask for
- *
+/*
+ * Plug in the GPUs the module parameters ask for.
  * Return: 0, -EINVAL for a parameter out of range, or another errno.
  */
-int nvsvm_sim_boards_init(void)
+static int __init nvsvm_sim_boards_init(void)
 {
 	struct nvsvm_sim_config cfg = {
 		.vram_mb = vram_mb,
@@ -324,17 +328,17 @@ int nvsvm_sim_boards_init(void)
 	int ret;
 
 	if (num_gpus < 1 || num_gpus > NVSVM_HW_MAX_DEVICES) {
-		pr_err("nvsvm: num_gpus=%u out of range 1-%u\n",
+		pr_err("nvsvm-sim: num_gpus=%u out of range 1-%u\n",
 		       num_gpus, NVSVM_HW_MAX_DEVICES);
 		return -EINVAL;
 	}
 	if (vram_mb < NVSVM_SIM_MIN_VRAM_MB || vram_mb > NVSVM_SIM_MAX_VRAM_MB) {
-		pr_err("nvsvm: vram_mb=%u out of range %u-%u\n", vram_mb,
+		pr_err("nvsvm-sim: vram_mb=%u out of range %u-%u\n", vram_mb,
 		       NVSVM_SIM_MIN_VRAM_MB, NVSVM_SIM_MAX_VRAM_MB);
 		return -EINVAL;
 	}
 	if (num_sms > NVSVM_SIM_MAX_SMS) {
-		pr_err("nvsvm: num_sms=%u out of range 1-%u\n",
+		pr_err("nvsvm-sim: num_sms=%u out of range 1-%u\n",
 		       num_sms, NVSVM_SIM_MAX_SMS);
 		return -EINVAL;
 	}
@@ -352,10 +356,8 @@ err_unplug_boards:
 	return ret;
 }
 
-/**
- * nvsvm_sim_boards_fini() - Unplug every GPU, unbinding the driver from each
- */
-void nvsvm_sim_boards_fini(void)
+/* Unplug every GPU, unbinding the driver from each. */
+static void __exit nvsvm_sim_boards_fini(void)
 {
 	unsigned int i = ARRAY_SIZE(nvsvm_sim_boards);
 
@@ -363,3 +365,10 @@ void nvsvm_sim_boards_fini(void)
 		if (nvsvm_sim_boards[i].pdev)
 			nvsvm_sim_board_unplug(&nvsvm_sim_boards[i]);
 }
+
+module_init(nvsvm_sim_boards_init);
+module_exit(nvsvm_sim_boards_fini);
+
+MODULE_AUTHOR("The nvsvm authors");
+MODULE_DESCRIPTION("Emulated GPU for the nvsvm driver");
+MODULE_LICENSE("Dual MIT/GPL");
