@@ -36,9 +36,10 @@ struct nvsvm_hw_ops {
 
 	/**
 	 * @wr32: Write @val to the 32-bit register at byte offset @reg. Any
-	 * context, except the writes that start an operation the driver
-	 * then waits for (MMU_INV_TRIGGER, CHAN_CTRL with RESET, CE_RESET):
-	 * the emulator completes them within the write, which may sleep.
+	 * context, hard-IRQ included: a write never sleeps or waits for the
+	 * GPU. Operations that take time (MMU_INV_TRIGGER, CHAN_CTRL with
+	 * RESET, CE_RESET) are started by the write and completed later; the
+	 * driver polls their status registers.
 	 */
 	void (*wr32)(struct nvsvm_hw *hw, u32 reg, u32 val);
 };

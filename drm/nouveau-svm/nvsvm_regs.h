@@ -82,10 +82,25 @@
  * A channel that fails stops: CHAN_STATUS reports the error
  * (NVSVM_CHAN_ERROR_*), CHAN_ERROR_INFO a detail (the faulting VA, the
  * push buffer's VA for a malformed method, the failing instruction's VA for
- * an illegal instruction, a misaligned access or a division by zero), the channel's bit is set in
- * FIFO_ERROR and FIFO_INTR_STATUS_ERROR is raised. Writing
- * CHAN_CTRL_RESET stops the channel, abandons its work and clears the
- * error; the channel is idle when the write returns.
+ * an illegal instruction, a misaligned access or a division by zero), the
+ * channel's bit is set in FIFO_ERROR and FIFO_INTR_STATUS_ERROR is raised.
+ *
+ * Writing CHAN_CTRL_RESET starts a reset and returns at once (no register
+ * write waits for the GPU): CHAN_STATUS_RESETTING reads 1 until the
+ * channel has abandoned its work (the grid in flight, a stalled fetch, an
+ * acquire), no access of the channel is in flight any more, and every
+ * translation the GPU cached for the channel's VM (the PDB of its instance
+ * block) is dropped. The reset then clears the error, FIFO_ERROR's bit and
+ * CHAN_CTRL_ENABLE, and RESETTING reads 0: the channel is idle. The driver
+ * polls RESETTING with a bounded wait, and writes nothing else to the
+ * channel meanwhile; writes to a resetting channel's registers, and its
+ * doorbell, are ignored.
+ *
+ * The instance block's tag (%NVSVM_INST_TAG) is a value the driver
+ * chooses; the GPU copies it into every fault-buffer entry of the
+ * channel's accesses, and a targeted cancel names it, so that an entry
+ * left in the ring by a channel that was freed is never taken for one of a
+ * new channel at the same instance block.
  */
 #define NVSVM_REG_FIFO_INTR_STATUS	0x002000
 #define NVSVM_REG_FIFO_INTR_EN		0x002004
@@ -103,6 +118,7 @@
 #define NVSVM_REG_CHAN_STATUS(ch)	(NVSVM_REG_CHAN(ch) + 0x0c)
 #define   NVSVM_CHAN_STATUS_ENABLED	BIT(0)
 #define   NVSVM_CHAN_STATUS_BUSY	BIT(1)
+#define   NVSVM_CHAN_STATUS_RESETTING	BIT(2)
 #define   NVSVM_CHAN_STATUS_ERROR	GENMASK(15, 8)
 #define NVSVM_REG_CHAN_ERROR_INFO_LO(ch)	(NVSVM_REG_CHAN(ch) + 0x10)
 #define NVSVM_REG_CHAN_ERROR_INFO_HI(ch)	(NVSVM_REG_CHAN(ch) + 0x14)
@@ -114,6 +130,7 @@
 #define NVSVM_INST_GPFIFO_ENTRIES	0x10	/* u32, a power of 2, 2..65536 */
 #define NVSVM_INST_GP_GET		0x18	/* u32, written by the GPU */
 #define NVSVM_INST_GP_PUT		0x1c	/* u32, written by the driver */
+#define NVSVM_INST_TAG			0x20	/* u32, the driver's; in fault entries */
 
 /*
  * GPFIFO entry (16 bytes): u64 push buffer VA (4-byte aligned), u32 length
@@ -177,14 +194,19 @@
  * access stays stalled, and replay raises it again.
  *
  * An access that faults stalls its warp (or the host fetch) with its state
- * saved. Writing FAULT_REPLAY retries every stalled access. Writing
- * FAULT_CANCEL_TRIGGER fails the stalled accesses of the instance block in
- * FAULT_CANCEL_INST to the 4 KiB page in FAULT_CANCEL_VA: their channel
- * stops with %NVSVM_CHAN_ERROR_MMU_FAULT.
+ * saved. A warp reports one entry for each distinct 4 KiB page (and
+ * access type) its faulting lanes touched in that instruction, all before
+ * it stalls. Writing FAULT_REPLAY retries every stalled access (a warp
+ * retries the lanes that faulted). Writing FAULT_CANCEL_TRIGGER fails the
+ * stalled accesses of the instance block in FAULT_CANCEL_INST, with the
+ * tag in FAULT_CANCEL_TAG, to the 4 KiB page in FAULT_CANCEL_VA: their
+ * channel stops with %NVSVM_CHAN_ERROR_MMU_FAULT. A cancel naming a tag
+ * the channel does not have fails nothing.
  *
  * Entry: u64 VA (of the access), u64 instance (a location as in "Memory
- * addresses in registers", LO/HI combined), u32 info, u32 reserved, u64
- * timestamp in ns.
+ * addresses in registers", LO/HI combined), u32 info, u32 tag (the
+ * instance block's %NVSVM_INST_TAG when the channel's work was fetched),
+ * u64 timestamp in ns.
  */
 #define NVSVM_REG_FAULT_BUF_LO		0x003000
 #define NVSVM_REG_FAULT_BUF_HI		0x003004
@@ -200,6 +222,7 @@
 #define NVSVM_REG_FAULT_CANCEL_VA_LO	0x00302c
 #define NVSVM_REG_FAULT_CANCEL_VA_HI	0x003030
 #define NVSVM_REG_FAULT_CANCEL_TRIGGER	0x003034
+#define NVSVM_REG_FAULT_CANCEL_TAG	0x003038
 
 #define NVSVM_FAULT_ENTRY_SIZE		32
 #define NVSVM_FAULT_INFO_ACCESS		GENMASK(1, 0)
@@ -214,8 +237,14 @@
  *
  * Write the VM's PDB (a location as in "Memory addresses in registers"),
  * the range's first VA and size (0: the whole VM), then MMU_INV_TRIGGER.
- * The invalidate is complete when MMU_INV_STATUS_PENDING reads 0: from then
- * on no GPU access uses a translation of the range cached before.
+ * The write returns at once and MMU_INV_STATUS_PENDING reads 1 until the
+ * invalidate is complete: from then on no GPU access uses a translation of
+ * the range cached before, and every access that used one has finished.
+ * The driver polls PENDING with a bounded wait. One invalidate runs at a
+ * time: a trigger while PENDING is set is ignored, and the PDB, VA and
+ * SIZE registers must not be written meanwhile. An invalidate that does
+ * not complete in time is the driver's to handle (resetting the VM's
+ * channels, which drops the VM's translations, see CHAN_CTRL_RESET).
  */
 #define NVSVM_REG_MMU_INV_PDB_LO	0x004000
 #define NVSVM_REG_MMU_INV_PDB_HI	0x004004
@@ -230,10 +259,17 @@
 /**
  * DOC: Copy engine
  *
- * Physical copies and fills, for migration: a ring of 32-byte commands in
- * memory (CE_RING_LO/HI, CE_RING_SIZE entries, a power of 2), with CE_PUT
- * written by the driver and CE_GET by the engine. Writing CE_RING_SIZE
- * empties the ring (GET = PUT = 0). Commands run in order:
+ * Physical copies and fills, for migration. The GPU has %NVSVM_REG_CE_COUNT
+ * engines, independent of each other: engine n's registers are those
+ * below at an offset of n * %NVSVM_CE_STRIDE (NVSVM_REG_CE(n, reg)), so
+ * that one engine's failure or reset never touches another's work. They
+ * share the "ce" interrupt line, asserted while any engine's
+ * CE_INTR_STATUS & CE_INTR_EN is non-zero.
+ *
+ * Each engine runs a ring of 32-byte commands in memory (CE_RING_LO/HI,
+ * CE_RING_SIZE entries, a power of 2), with CE_PUT written by the driver
+ * and CE_GET by the engine. Writing CE_RING_SIZE empties the ring (GET =
+ * PUT = 0). Commands run in order:
  *
  * - COPY: copy size bytes from src to dst; addresses and size 4 KiB
  *   aligned, size not 0.
@@ -242,14 +278,25 @@
  * - SEMAPHORE: write the 64-bit payload in size at dst (8-byte aligned, in
  *   the aperture the DST flag names) once every earlier command is done;
  *   with the INTR flag, raise CE_INTR_STATUS_SEMAPHORE.
+ * - COPY_LIST: copy every segment of the list at src (in SYSMEM with
+ *   %NVSVM_CE_FLAG_LIST_SYSMEM, else VRAM; 32-byte aligned), size segments
+ *   (1..%NVSVM_CE_LIST_MAX), in order. A segment (&NVSVM_CE_SEG_SIZE bytes)
+ *   is u64 src, u64 dst, u64 size, u32 flags (%NVSVM_CE_FLAG_SRC_SYSMEM,
+ *   %NVSVM_CE_FLAG_DST_SYSMEM; other bits must be 0), u32 reserved (0);
+ *   each is checked like a COPY. The command's own SRC/DST flags are
+ *   ignored. Migrating 512 scattered pages is one command.
  *
  * Command: u32 op, u32 flags (%NVSVM_CE_FLAG_*: apertures of src and dst,
- * INTR; other bits are ignored), u64 src, u64 dst, u64 size. A bad command
- * (unknown op, bus error, misalignment, a range that wraps) or an unusable
- * ring stops the engine: CE_INTR_STATUS_ERROR, CE_ERROR holds the ring
- * index + 1; writing CE_RESET drops what is pending (GET = PUT), stops a
- * command in flight (its destination may be partly written) and clears the
- * error. The engine is idle when the CE_RESET write returns.
+ * INTR; other bits are ignored), u64 src, u64 dst, u64 size. A command
+ * that fails (see CE_ERROR_CAUSE), or an unusable ring, stops the engine:
+ * CE_INTR_STATUS_ERROR, CE_ERROR holds the ring index + 1, CE_ERROR_CAUSE
+ * why, and for COPY_LIST CE_ERROR_SEGMENT the failing segment's index
+ * (the segments before it are copied). Writing CE_RESET starts a reset and
+ * returns at once: CE_STATUS_RESETTING reads 1 until the engine has
+ * dropped what was pending (GET = PUT) and stopped the command in flight
+ * (its destination may be partly written), then the error is cleared and
+ * RESETTING reads 0. The driver polls it with a bounded wait.
+ * CE_STATUS_BUSY reads 1 while the engine has commands to execute.
  */
 #define NVSVM_REG_CE_RING_LO		0x006000
 #define NVSVM_REG_CE_RING_HI		0x006004
@@ -262,14 +309,34 @@
 #define   NVSVM_CE_INTR_ERROR		BIT(1)
 #define NVSVM_REG_CE_ERROR		0x00601c
 #define NVSVM_REG_CE_RESET		0x006020
+#define NVSVM_REG_CE_STATUS		0x006024
+#define   NVSVM_CE_STATUS_BUSY		BIT(0)
+#define   NVSVM_CE_STATUS_RESETTING	BIT(1)
+#define NVSVM_REG_CE_ERROR_CAUSE	0x006028
+#define   NVSVM_CE_ERROR_NONE		0
+#define   NVSVM_CE_ERROR_BAD_COMMAND	1	/* unknown op, misalignment, size, flags */
+#define   NVSVM_CE_ERROR_BUS		2	/* an address the GPU cannot reach, a wrap */
+#define   NVSVM_CE_ERROR_NO_BACKING	3	/* VRAM backing store could not be allocated */
+#define   NVSVM_CE_ERROR_RING		4	/* the ring is unusable */
+#define   NVSVM_CE_ERROR_INJECTED	15	/* emulator fault injection only */
+#define NVSVM_REG_CE_ERROR_SEGMENT	0x00602c
+
+/* Engine n's copy of a CE register: NVSVM_REG_CE(1, NVSVM_REG_CE_PUT). */
+#define NVSVM_CE_STRIDE			0x100
+#define NVSVM_CE_MAX_ENGINES		16
+#define NVSVM_REG_CE(n, reg)		((reg) + (n) * NVSVM_CE_STRIDE)
 
 #define NVSVM_CE_CMD_SIZE		32
 #define NVSVM_CE_OP_COPY		1
 #define NVSVM_CE_OP_FILL		2
 #define NVSVM_CE_OP_SEMAPHORE		3
+#define NVSVM_CE_OP_COPY_LIST		4
 #define NVSVM_CE_FLAG_SRC_SYSMEM	BIT(0)
 #define NVSVM_CE_FLAG_DST_SYSMEM	BIT(1)
 #define NVSVM_CE_FLAG_INTR		BIT(2)
+#define NVSVM_CE_FLAG_LIST_SYSMEM	BIT(3)
+#define NVSVM_CE_SEG_SIZE		32
+#define NVSVM_CE_LIST_MAX		65536
 
 #define NVSVM_REG_BAD_VALUE		0xbadf0000
 #define   NVSVM_REG_BAD_MASK		GENMASK(15, 0)
@@ -328,8 +395,11 @@
  * checks every entry it walks, since page tables are driver data.
  *
  * The MMU caches translations in per-SM TLBs. After changing an entry that
- * may be cached, the driver must invalidate (%NVSVM_REG_MMU_INVALIDATE_*):
- * when the invalidate completes no GPU access uses the old translation.
+ * may be cached, the driver must invalidate (%NVSVM_REG_MMU_INV_*): when
+ * the invalidate completes no GPU access uses the old translation. The MMU
+ * caches leaf translations only, never a directory entry, but a walk in
+ * flight reads the tables: a table may be freed only after an invalidate
+ * of its range has completed.
  */
 #define NVSVM_PTE_VALID			BIT_ULL(0)
 #define NVSVM_PTE_APERTURE		BIT_ULL(1)
@@ -371,6 +441,7 @@
 #define NVSVM_CHAN_ERROR_ARITHMETIC		4	/* division by zero */
 #define NVSVM_CHAN_ERROR_WATCHDOG		5	/* a launch ran too long */
 #define NVSVM_CHAN_ERROR_INVALID_METHOD		6	/* the push buffer is malformed */
+#define NVSVM_CHAN_ERROR_NO_BACKING		7	/* VRAM for a write could not be backed */
 
 /**
  * DOC: Access counters

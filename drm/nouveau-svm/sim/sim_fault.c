@@ -33,7 +33,7 @@ struct nvsvm_sim_fault_entry {
 	__le64 va;
 	__le64 inst;
 	__le32 info;
-	__le32 reserved;
+	__le32 tag;
 	__le64 timestamp;
 };
 
@@ -59,14 +59,15 @@ static void nvsvm_sim_fault_update_irq(struct nvsvm_sim *sim)
  * @sim: The GPU.
  * @va: Address of the access.
  * @inst: Instance block of its channel, as a location (aperture in bit 0).
+ * @tag: The instance block's tag when the channel's work was fetched.
  * @access: NVSVM_ACCESS_*.
  * @type: NVSVM_FAULT_TYPE_*.
  * @client: NVSVM_CLIENT_*.
  *
  * May sleep.
  */
-void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u8 access,
-			    u8 type, u32 client)
+void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u32 tag,
+			    u8 access, u8 type, u32 client)
 {
 	struct nvsvm_sim_fault_entry e = {
 		.va = cpu_to_le64(va),
@@ -75,6 +76,7 @@ void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u8 access,
 				    FIELD_PREP(NVSVM_FAULT_INFO_TYPE, type) |
 				    FIELD_PREP(NVSVM_FAULT_INFO_CLIENT, client) |
 				    NVSVM_FAULT_INFO_VALID),
+		.tag = cpu_to_le32(tag),
 		.timestamp = cpu_to_le64(ktime_get_ns()),
 	};
 	unsigned long flags;
@@ -135,6 +137,7 @@ u32 nvsvm_sim_fault_rd32(struct nvsvm_sim *sim, u32 reg)
 		val = sim->fault_intr_en;
 		break;
 	case NVSVM_REG_FAULT_CANCEL_INST_LO ... NVSVM_REG_FAULT_CANCEL_VA_HI:
+	case NVSVM_REG_FAULT_CANCEL_TAG:
 		val = sim->fault_cancel[(reg - NVSVM_REG_FAULT_CANCEL_INST_LO) / 4];
 		break;
 	default:
@@ -149,6 +152,7 @@ void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
 	unsigned long flags;
 	u64 inst, va;
+	u32 tag;
 
 	spin_lock_irqsave(&sim->fault_lock, flags);
 	switch (reg) {
@@ -175,6 +179,7 @@ void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 		sim->fault_intr_en = val & 1;
 		break;
 	case NVSVM_REG_FAULT_CANCEL_INST_LO ... NVSVM_REG_FAULT_CANCEL_VA_HI:
+	case NVSVM_REG_FAULT_CANCEL_TAG:
 		sim->fault_cancel[(reg - NVSVM_REG_FAULT_CANCEL_INST_LO) / 4] = val;
 		break;
 	case NVSVM_REG_FAULT_REPLAY:
@@ -185,9 +190,10 @@ void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 	case NVSVM_REG_FAULT_CANCEL_TRIGGER:
 		inst = (u64)sim->fault_cancel[1] << 32 | sim->fault_cancel[0];
 		va = (u64)sim->fault_cancel[3] << 32 | sim->fault_cancel[2];
+		tag = sim->fault_cancel[5];
 		spin_unlock_irqrestore(&sim->fault_lock, flags);
-		nvsvm_sim_sm_cancel(sim, inst, va);
-		nvsvm_sim_fifo_cancel(sim, inst, va);
+		nvsvm_sim_sm_cancel(sim, inst, tag, va);
+		nvsvm_sim_fifo_cancel(sim, inst, tag, va);
 		return;
 	default:
 		break;

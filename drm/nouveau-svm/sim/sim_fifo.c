@@ -84,6 +84,11 @@ struct nvsvm_sim_chan {
 	/* The work item's view of the instance block, read at each entry. */
 	/** @pdb: The VM. */
 	u64 pdb;
+	/**
+	 * @tag: The instance block's tag. Written by the work item under
+	 * fifo_lock, which cancels read it under.
+	 */
+	u32 tag;
 };
 
 static void nvsvm_sim_fifo_update_irq(struct nvsvm_sim *sim)
@@ -142,7 +147,7 @@ static int nvsvm_sim_host_rw_page(struct nvsvm_sim_chan *chan, u64 va, void *buf
 		chan->cancelled = false;
 		spin_unlock_irqrestore(&sim->fifo_lock, flags);
 
-		nvsvm_sim_fault_report(sim, va, chan->inst, access, type,
+		nvsvm_sim_fault_report(sim, va, chan->inst, chan->tag, access, type,
 				       NVSVM_CLIENT_HOST);
 		wait_event(sim->host_wq, READ_ONCE(sim->replay_seq) != seq ||
 			   nvsvm_sim_chan_stopped(chan));
@@ -290,7 +295,8 @@ static int nvsvm_sim_host_launch(struct nvsvm_sim_chan *chan, const u32 *d)
 
 	if ((code & 7) || !d[4] || !d[5] || d[5] > 1024)
 		return -EINVAL;
-	nvsvm_sim_grid_start(grid, chan->pdb, chan->inst, code, param, d[4], d[5]);
+	nvsvm_sim_grid_start(grid, chan->pdb, chan->inst, chan->tag, code, param,
+			     d[4], d[5]);
 
 	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->grid = grid;
@@ -408,7 +414,9 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 			__le32 reserved;
 			__le32 gp_get;
 			__le32 gp_put;
+			__le32 tag;
 		} ib;
+		unsigned long flags;
 		struct {
 			__le64 va;
 			__le32 dwords;
@@ -424,6 +432,9 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 			return;
 		}
 		chan->pdb = le64_to_cpu(ib.pdb);
+		spin_lock_irqsave(&sim->fifo_lock, flags);
+		chan->tag = le32_to_cpu(ib.tag);
+		spin_unlock_irqrestore(&sim->fifo_lock, flags);
 		chan->mmu.inst = chan->inst;
 		gpfifo_va = le64_to_cpu(ib.gpfifo_va);
 		entries = le32_to_cpu(ib.entries);
@@ -592,9 +603,10 @@ void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim)
  * nvsvm_sim_fifo_cancel() - Fail the host's accesses stalled on one page
  * @sim: The GPU.
  * @inst: Instance block of the channel, as a location.
+ * @tag: Its tag: a channel with another tag is left alone.
  * @va: An address in the page.
  */
-void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
+void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va)
 {
 	unsigned long flags;
 	unsigned int i;
@@ -603,7 +615,7 @@ void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 	for (i = 0; i < NVSVM_SIM_CHANNELS; i++) {
 		struct nvsvm_sim_chan *chan = &sim->chans[i];
 
-		if (chan->stalled && chan->inst == inst &&
+		if (chan->stalled && chan->inst == inst && chan->tag == tag &&
 		    !((chan->stall_va ^ va) >> PAGE_SHIFT))
 			chan->cancelled = true;
 	}

@@ -15,6 +15,7 @@
 #include "../nvsvm_hw.h"
 #include "../nvsvm_regs.h"
 #include "sim.h"
+#include "sim_inject.h"
 
 struct device;
 struct fwnode_handle;
@@ -94,8 +95,8 @@ struct nvsvm_sim {
 	u32 fault_status;
 	/** @fault_intr_en: FAULT_INTR_EN. */
 	u32 fault_intr_en;
-	/** @fault_cancel: FAULT_CANCEL_INST_LO/HI, VA_LO/HI. */
-	u32 fault_cancel[4];
+	/** @fault_cancel: FAULT_CANCEL_INST_LO/HI, VA_LO/HI, TRIGGER, TAG. */
+	u32 fault_cancel[6];
 
 	/** @sms: The SMs, &nvsvm_sim_config.sm_count of them. Immutable. */
 	struct nvsvm_sim_sm *sms;
@@ -150,6 +151,9 @@ struct nvsvm_sim {
 	struct mutex mmu_clients_lock;
 	/** @mmu_clients: Every &struct nvsvm_sim_mmu_client of this GPU. */
 	struct list_head mmu_clients;
+
+	/** @inject: Fault-injection knobs; see sim_inject.h. */
+	struct nvsvm_sim_inject inject;
 };
 
 /**
@@ -224,8 +228,8 @@ static inline u64 nvsvm_sim_loc_addr(u64 loc)
 }
 
 void nvsvm_sim_fault_init(struct nvsvm_sim *sim);
-void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u8 access,
-			    u8 type, u32 client);
+void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u32 tag,
+			    u8 access, u8 type, u32 client);
 u32 nvsvm_sim_fault_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_fault_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
 
@@ -233,12 +237,12 @@ int nvsvm_sim_sm_init(struct nvsvm_sim *sim);
 void nvsvm_sim_sm_fini(struct nvsvm_sim *sim);
 struct nvsvm_sim_grid *nvsvm_sim_grid_alloc(struct nvsvm_sim *sim);
 void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
-			  u64 code, u64 param, u32 nctaid, u32 ntid);
+			  u32 tag, u64 code, u64 param, u32 nctaid, u32 ntid);
 u32 nvsvm_sim_grid_wait(struct nvsvm_sim_grid *grid, u64 *info);
 void nvsvm_sim_grid_free(struct nvsvm_sim_grid *grid);
 void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info);
 void nvsvm_sim_sm_replay(struct nvsvm_sim *sim);
-void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va);
+void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va);
 u64 nvsvm_sim_sm_instructions(struct nvsvm_sim *sim);
 
 int nvsvm_sim_fifo_init(struct nvsvm_sim *sim);
@@ -246,7 +250,7 @@ void nvsvm_sim_fifo_fini(struct nvsvm_sim *sim);
 u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
 void nvsvm_sim_fifo_replay(struct nvsvm_sim *sim);
-void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u64 va);
+void nvsvm_sim_fifo_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va);
 
 u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_mmu_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);

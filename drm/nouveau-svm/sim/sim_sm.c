@@ -86,6 +86,8 @@ struct nvsvm_sim_grid {
 	u64 pdb;
 	/** @inst: The channel's instance block, for faults. Immutable. */
 	u64 inst;
+	/** @tag: The instance block's tag, for faults. Immutable. */
+	u32 tag;
 	/** @deadline: When the watchdog fails the grid, in jiffies. */
 	unsigned long deadline;
 	/** @warps_per_block: Warps of one block. Immutable. */
@@ -155,7 +157,7 @@ static void *nvsvm_sim_sm_map(struct nvsvm_sim_sm *sm, u64 va, unsigned int size
 		sm->warp->replayed = false;
 		sm->faulting = sm->warp;
 		spin_unlock_irqrestore(&sm->sim->sm_lock, flags);
-		nvsvm_sim_fault_report(sm->sim, va, grid->inst, access, type,
+		nvsvm_sim_fault_report(sm->sim, va, grid->inst, grid->tag, access, type,
 				       NVSVM_CLIENT_SM(sm->id));
 	}
 	return p;
@@ -456,6 +458,7 @@ struct nvsvm_sim_grid *nvsvm_sim_grid_alloc(struct nvsvm_sim *sim)
  * @grid: The grid, not running.
  * @pdb: VM of the channel.
  * @inst: Instance block of the channel, as a location.
+ * @tag: The instance block's tag, for fault reports and cancels.
  * @code: VA of the first instruction.
  * @param: VA of the parameter block.
  * @nctaid: Blocks, at least 1.
@@ -464,7 +467,7 @@ struct nvsvm_sim_grid *nvsvm_sim_grid_alloc(struct nvsvm_sim *sim)
  * Wait for it with nvsvm_sim_grid_wait().
  */
 void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
-			  u64 code, u64 param, u32 nctaid, u32 ntid)
+			  u32 tag, u64 code, u64 param, u32 nctaid, u32 ntid)
 {
 	unsigned long flags;
 	struct nvsvm_sim *sim = grid->sim;
@@ -472,6 +475,7 @@ void nvsvm_sim_grid_start(struct nvsvm_sim_grid *grid, u64 pdb, u64 inst,
 
 	grid->pdb = pdb;
 	grid->inst = inst;
+	grid->tag = tag;
 	grid->launch.entry = code;
 	grid->launch.param = param;
 	grid->launch.nctaid = nctaid;
@@ -569,11 +573,12 @@ void nvsvm_sim_sm_replay(struct nvsvm_sim *sim)
 	wake_up(&sim->sm_wq);
 }
 
-/* Fail @w's grid if @w stalled on @va's page in channel @inst. */
-static void nvsvm_sim_warp_cancel(struct nvsvm_sim_warp *w, u64 inst, u64 va)
+/* Fail @w's grid if @w stalled on @va's page in channel @inst, @tag. */
+static void nvsvm_sim_warp_cancel(struct nvsvm_sim_warp *w, u64 inst, u32 tag, u64 va)
 {
 	lockdep_assert_held(&w->grid->sim->sm_lock);
-	if (w->grid->inst == inst && !((w->fault_va ^ va) >> PAGE_SHIFT))
+	if (w->grid->inst == inst && w->grid->tag == tag &&
+	    !((w->fault_va ^ va) >> PAGE_SHIFT))
 		nvsvm_sim_grid_fail(w->grid, NVSVM_CHAN_ERROR_MMU_FAULT, w->fault_va);
 }
 
@@ -581,11 +586,12 @@ static void nvsvm_sim_warp_cancel(struct nvsvm_sim_warp *w, u64 inst, u64 va)
  * nvsvm_sim_sm_cancel() - Fail the warps stalled on one page of one channel
  * @sim: The GPU.
  * @inst: The channel's instance block, as a location.
+ * @tag: Its tag: warps of a grid with another tag are left alone.
  * @va: An address in the page.
  *
  * Their grids fail with %NVSVM_CHAN_ERROR_MMU_FAULT.
  */
-void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
+void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va)
 {
 	unsigned long flags;
 	struct nvsvm_sim_warp *w, *tmp;
@@ -593,11 +599,11 @@ void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u64 va)
 
 	spin_lock_irqsave(&sim->sm_lock, flags);
 	list_for_each_entry(w, &sim->sm_stalled, link)
-		nvsvm_sim_warp_cancel(w, inst, va);
+		nvsvm_sim_warp_cancel(w, inst, tag, va);
 	/* A warp still reporting its fault: its SM drops it when it is back. */
 	for (i = 0; i < sim->cfg.sm_count; i++)
 		if (sim->sms[i].faulting)
-			nvsvm_sim_warp_cancel(sim->sms[i].faulting, inst, va);
+			nvsvm_sim_warp_cancel(sim->sms[i].faulting, inst, tag, va);
 	/* Then drop every stalled warp of a failed grid. */
 	list_for_each_entry_safe(w, tmp, &sim->sm_stalled, link) {
 		if (!w->grid->error)
