@@ -70,6 +70,12 @@ enum drm_nvsvm_ioctl_id {
 
 	/** @DRM_NVSVM_CHANNEL_GET_ERROR: Ask why a channel failed (minor 2). */
 	DRM_NVSVM_CHANNEL_GET_ERROR = 7,
+
+	/** @DRM_NVSVM_SVM_INIT: Mirror the process's address space (minor 3). */
+	DRM_NVSVM_SVM_INIT = 8,
+
+	/** @DRM_NVSVM_WAIT_USER_FENCE: Wait for a value in memory (minor 3). */
+	DRM_NVSVM_WAIT_USER_FENCE = 9,
 };
 
 /**
@@ -109,6 +115,13 @@ enum drm_nvsvm_param {
 	 * by every open file of the GPU (minor 2).
 	 */
 	DRM_NVSVM_PARAM_CHANNEL_COUNT = 7,
+
+	/**
+	 * @DRM_NVSVM_PARAM_CHANNELS_PER_FILE: The most channels one open file
+	 * may hold at once, so that no file takes every hardware channel
+	 * (minor 3).
+	 */
+	DRM_NVSVM_PARAM_CHANNELS_PER_FILE = 8,
 };
 
 /**
@@ -136,17 +149,21 @@ struct drm_nvsvm_get_param {
  * DOC: Buffer objects
  *
  * A buffer object (BO) is system memory the GPU can map: shmem-backed,
- * pageable while it is not mapped in a GPU VM, mappable by the CPU through
- * mmap() of the DRM file at the offset DRM_IOCTL_NVSVM_BO_MMAP_OFFSET
- * returns. Handles are per file and released with DRM_IOCTL_GEM_CLOSE.
+ * mappable by the CPU through mmap() of the DRM file at the offset
+ * DRM_IOCTL_NVSVM_BO_MMAP_OFFSET returns. Its pages are allocated when it
+ * is first mapped in a GPU VM and stay pinned, resident and DMA-mapped
+ * from then until the BO is freed; until then they are ordinary, pageable
+ * shmem. Handles are per file and released with DRM_IOCTL_GEM_CLOSE.
  */
 
 /**
  * struct drm_nvsvm_bo_create - Argument of DRM_IOCTL_NVSVM_BO_CREATE
  *
  * Errors: -EINVAL for a zero @size, a @size that overflows when rounded up
- * to the page size, or non-zero @flags; -ENOMEM when the memory cannot be
- * reserved.
+ * to the page size, or non-zero @flags; -ENOSPC when the BO does not fit
+ * in what is left of the device's mmap offset space (1 TiB shared by the
+ * device's BOs, so a BO of 1 TiB or more never fits); -ENOMEM when the
+ * memory cannot be reserved.
  */
 struct drm_nvsvm_bo_create {
 	/**
@@ -258,7 +275,8 @@ struct drm_nvsvm_vm_bind {
  *
  * A channel is a queue of GPU work in the file's VM. DRM_IOCTL_NVSVM_CHANNEL_ALLOC
  * creates one and returns its id, which is per file and never 0; the GPU
- * has a fixed number of hardware channels, shared by every file.
+ * has a fixed number of hardware channels, shared by every file, and one
+ * file may hold at most %DRM_NVSVM_PARAM_CHANNELS_PER_FILE of them.
  *
  * DRM_IOCTL_NVSVM_EXEC submits a job: push buffers (arrays of methods, see
  * docs/hardware.md) that the GPU fetches through the VM at the GPU VAs
@@ -294,16 +312,23 @@ struct drm_nvsvm_vm_bind {
  * wrong and where. Freeing the channel and allocating a new one is the
  * way to go on.
  *
- * The GPU cannot page: memory a running job uses must stay mapped until
- * the job's fence signals. Unmapping it earlier makes the job fail with
- * -EFAULT, never the kernel.
+ * In a VM of buffer objects the GPU cannot page: memory a running job uses
+ * must stay mapped until the job's fence signals. Unmapping it earlier
+ * makes the job fail with -EFAULT, never the kernel. In an SVM VM (see
+ * "Shared virtual memory" below) the GPU faults and the kernel services
+ * the faults, and jobs complete through user fences instead of syncobjs.
  */
 
 /**
  * struct drm_nvsvm_channel_alloc - Argument of DRM_IOCTL_NVSVM_CHANNEL_ALLOC
  *
+ * A channel allocated in an SVM VM (after DRM_IOCTL_NVSVM_SVM_INIT) runs in
+ * fault mode, see "Shared virtual memory".
+ *
  * Errors: -EINVAL for non-zero @flags; -ENOSPC when every hardware channel
- * of the GPU is in use; -ENOMEM.
+ * of the GPU is in use, or the file already holds
+ * %DRM_NVSVM_PARAM_CHANNELS_PER_FILE channels; -EBADF when the file's VM
+ * mirrors another process; -ENOMEM.
  */
 struct drm_nvsvm_channel_alloc {
 	/** @flags: In: must be zero; no flags are defined yet. */
@@ -372,9 +397,14 @@ struct drm_nvsvm_sync {
  * syncs of a kind, a push buffer with non-zero flags, a VA that is not
  * 4-byte aligned, a length of 0 or above %DRM_NVSVM_PUSH_MAX_DWORDS, or a
  * range that wraps or ends above %DRM_NVSVM_VA_USER_END, a sync with
- * non-zero flags, or an in-sync with no fence yet; -ENOENT for an unknown
- * @channel or syncobj; -EFAULT if an array cannot be read; -ECANCELED if
- * the channel has failed; -ENOMEM.
+ * non-zero flags, an in-sync with no fence yet, a @user_fence_va that is
+ * not 8-byte aligned or not below %DRM_NVSVM_VA_USER_END, or a non-zero
+ * @user_fence_va or @user_fence_value on a channel that is not in fault
+ * mode; -EOPNOTSUPP for out-syncs on a channel in fault mode; -EBUSY when
+ * a channel in fault mode has no room left in its ring (wait for a user
+ * fence and retry); -EBADF when the file's VM mirrors another process;
+ * -ENOENT for an unknown @channel or syncobj; -EFAULT if an array cannot
+ * be read; -ECANCELED if the channel has failed; -ENOMEM.
  */
 struct drm_nvsvm_exec {
 	/** @channel: The channel. */
@@ -403,6 +433,18 @@ struct drm_nvsvm_exec {
 
 	/** @out_syncs: Pointer to @out_sync_count &struct drm_nvsvm_sync. */
 	__u64 out_syncs;
+
+	/**
+	 * @user_fence_va: Fault mode only (minor 3): where the GPU writes
+	 * @user_fence_value (64 bits, little-endian) once every method of the
+	 * job has completed, raising an interrupt that wakes
+	 * DRM_IOCTL_NVSVM_WAIT_USER_FENCE; 8-byte aligned, in the process's
+	 * memory. 0: the job writes no user fence.
+	 */
+	__u64 user_fence_va;
+
+	/** @user_fence_value: Fault mode only (minor 3): the value to write. */
+	__u64 user_fence_value;
 };
 
 /**
@@ -469,6 +511,53 @@ enum drm_nvsvm_fault_type {
 };
 
 /**
+ * enum drm_nvsvm_fault_reason - Why the kernel cancelled a faulting access
+ *
+ * The hardware's fault type says what the GPU found in its page table; the
+ * reason says why the kernel could not make the access work (minor 3).
+ */
+enum drm_nvsvm_fault_reason {
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_UNMAPPED: Nothing is mapped at the address:
+	 * no VMA of the process, or, outside SVM (a BO VM, the BO window of
+	 * an SVM VM), no BO mapping.
+	 */
+	DRM_NVSVM_FAULT_REASON_UNMAPPED = 1,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_PROTECTION: The mapping does not allow the
+	 * access: PROT_NONE, or a write or atomic to a read-only mapping (of
+	 * the CPU's, or a read-only BO mapping).
+	 */
+	DRM_NVSVM_FAULT_REASON_PROTECTION = 2,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE: The address is not one the VM
+	 * lets jobs reach: at or above %DRM_NVSVM_VA_USER_END.
+	 */
+	DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE = 3,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_NO_MEMORY: Memory needed to service the
+	 * fault could not be allocated.
+	 */
+	DRM_NVSVM_FAULT_REASON_NO_MEMORY = 4,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_PROCESS_GONE: The process whose address
+	 * space the VM mirrors has exited, or is being killed.
+	 */
+	DRM_NVSVM_FAULT_REASON_PROCESS_GONE = 5,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_BUSY: The range kept changing while the
+	 * kernel serviced the fault, for longer than the servicing time limit.
+	 */
+	DRM_NVSVM_FAULT_REASON_BUSY = 6,
+	/**
+	 * @DRM_NVSVM_FAULT_REASON_UNSUPPORTED: The access cannot be serviced on
+	 * this kind of memory (for instance an atomic on memory the kernel
+	 * cannot give the GPU exclusive access to, such as a device mapping).
+	 */
+	DRM_NVSVM_FAULT_REASON_UNSUPPORTED = 7,
+};
+
+/**
  * enum drm_nvsvm_fault_client - Which unit made a faulting access
  */
 enum drm_nvsvm_fault_client {
@@ -514,6 +603,152 @@ struct drm_nvsvm_channel_get_error {
 	 * ILLEGAL_INSTRUCTION, MISALIGNED and ARITHMETIC, else 0.
 	 */
 	__u64 address;
+
+	/**
+	 * @reason: Out: for MMU_FAULT, &enum drm_nvsvm_fault_reason: why the
+	 * kernel cancelled the access (minor 3; 0 from older kernels).
+	 */
+	__u32 reason;
+
+	/** @pad: Out: zero. */
+	__u32 pad;
+};
+
+/**
+ * DOC: Shared virtual memory
+ *
+ * DRM_IOCTL_NVSVM_SVM_INIT makes the file's VM mirror the address space of
+ * the calling process (its mm): from then on a GPU access to any address of
+ * the user half reaches what the process has mapped there, malloc'd
+ * memory, stacks, file mappings, as a CPU access by the process would. The
+ * GPU faults on first touch; the kernel services the fault (faulting the
+ * pages in as a CPU access would, breaking copy-on-write for a write) and
+ * replays the access. Changes to the process's mappings (munmap, mremap,
+ * mprotect, madvise, fork's copy-on-write, reclaim, migration) reach the
+ * GPU before they complete: once they return, no GPU access reaches the
+ * old pages. An access the kernel cannot service (no mapping, PROT_NONE, a
+ * write to a read-only mapping) fails the channel that made it with
+ * %DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, with the address, the access and the
+ * &enum drm_nvsvm_fault_reason in DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR; other
+ * channels of the VM go on.
+ *
+ * Buffer objects keep a window of their own, [@bo_va, @bo_va + @bo_range)
+ * of &struct drm_nvsvm_svm_init, which the VM does not mirror: VM_BIND maps
+ * BOs there and only there. The window may be empty (@bo_range 0). The
+ * process should keep its own mappings out of it (reserve it with a
+ * PROT_NONE mapping, say): the GPU sees the BOs there, not the process's
+ * memory.
+ *
+ * A VM mirrors one process. Once SVM is initialised, the ioctls that use
+ * the VM (VM_BIND, CHANNEL_ALLOC, EXEC, WAIT_USER_FENCE, SVM_INIT) fail
+ * with -EBADF when called from another process (one that inherited the
+ * file over fork(), or received it over a socket). Closing the file works
+ * from anywhere.
+ *
+ * Fault mode: the channels of an SVM VM may fault, and a fault is serviced
+ * by the kernel, which may allocate memory. A dma-fence must never wait on
+ * that (see "Indefinite DMA Fences" in the kernel's dma-buf documentation),
+ * so their jobs complete through user fences: EXEC refuses out-syncs with
+ * -EOPNOTSUPP, and instead writes @user_fence_value at @user_fence_va of
+ * &struct drm_nvsvm_exec when the job has completed, which
+ * DRM_IOCTL_NVSVM_WAIT_USER_FENCE waits for. In-syncs work as in a BO VM.
+ * A channel in fault mode has no job timeout: the time its jobs spend
+ * waiting for faults to be serviced is not held against them, and the GPU's
+ * watchdog counts only the time a kernel executes. Its ring holds a bounded
+ * number of jobs: EXEC fails with -EBUSY when it is full.
+ */
+
+/**
+ * struct drm_nvsvm_svm_init - Argument of DRM_IOCTL_NVSVM_SVM_INIT
+ *
+ * Errors: -EINVAL for non-zero @flags or @pad, a @bo_va or @bo_range not
+ * page aligned, or a window that wraps or ends above
+ * %DRM_NVSVM_VA_USER_END; -EBUSY if the VM mirrors a process already, has
+ * channels, or has BO mappings outside the window; -ENOMEM.
+ */
+struct drm_nvsvm_svm_init {
+	/** @flags: Must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @pad: Must be zero. */
+	__u32 pad;
+
+	/** @bo_va: Start of the BO window. */
+	__u64 bo_va;
+
+	/** @bo_range: Size of the BO window in bytes; 0 for none. */
+	__u64 bo_range;
+};
+
+/**
+ * enum drm_nvsvm_wait_op - How DRM_IOCTL_NVSVM_WAIT_USER_FENCE compares
+ *
+ * The comparison is unsigned, of (memory & mask) with (value & mask).
+ */
+enum drm_nvsvm_wait_op {
+	/** @DRM_NVSVM_WAIT_EQ: Equal. */
+	DRM_NVSVM_WAIT_EQ = 1,
+	/** @DRM_NVSVM_WAIT_NEQ: Not equal. */
+	DRM_NVSVM_WAIT_NEQ = 2,
+	/** @DRM_NVSVM_WAIT_GT: Memory is greater. */
+	DRM_NVSVM_WAIT_GT = 3,
+	/** @DRM_NVSVM_WAIT_GTE: Memory is greater or equal. */
+	DRM_NVSVM_WAIT_GTE = 4,
+	/** @DRM_NVSVM_WAIT_LT: Memory is less. */
+	DRM_NVSVM_WAIT_LT = 5,
+	/** @DRM_NVSVM_WAIT_LTE: Memory is less or equal. */
+	DRM_NVSVM_WAIT_LTE = 6,
+};
+
+/**
+ * struct drm_nvsvm_wait_user_fence - Argument of DRM_IOCTL_NVSVM_WAIT_USER_FENCE
+ *
+ * Sleeps until the 64-bit value at @va in the process's memory compares
+ * with @value as @op says, or @timeout_ns has passed. It is woken by the
+ * GPU's interrupt for a user fence write (and checks the memory again each
+ * time); a CPU write to the memory is seen at the next wakeup or the
+ * timeout, whichever comes first. With a @channel, the wait also ends when
+ * that channel fails.
+ *
+ * If a signal interrupts the wait, @timeout_ns is updated to the time left
+ * and the ioctl is restarted (or fails with -EINTR), so that a restarted
+ * wait does not wait longer in all.
+ *
+ * Errors: -EINVAL for an unknown @op, non-zero @flags or @pad, a @va that
+ * is not 8-byte aligned or not below %DRM_NVSVM_VA_USER_END, a negative
+ * @timeout_ns, or a VM that does not mirror a process; -EBADF when the
+ * VM mirrors another process; -ENOENT for an unknown @channel; -EFAULT if
+ * the value at @va cannot be read; -ETIME when @timeout_ns passed (0: the
+ * value was checked once); -EIO when @channel has failed
+ * (DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR tells why); -EINTR.
+ */
+struct drm_nvsvm_wait_user_fence {
+	/** @va: Address of the 64-bit value, 8-byte aligned. */
+	__u64 va;
+
+	/** @value: The value to compare with. */
+	__u64 value;
+
+	/** @mask: Bits of memory and @value that count (~0 for all). */
+	__u64 mask;
+
+	/**
+	 * @timeout_ns: In: how long to wait, in ns, at least 0. Out, after a
+	 * signal: the time that was left.
+	 */
+	__s64 timeout_ns;
+
+	/** @op: &enum drm_nvsvm_wait_op. */
+	__u32 op;
+
+	/** @flags: Must be zero; no flags are defined yet. */
+	__u32 flags;
+
+	/** @channel: A channel whose failure ends the wait, or 0 for none. */
+	__u32 channel;
+
+	/** @pad: Must be zero. */
+	__u32 pad;
 };
 
 /**
@@ -536,6 +771,9 @@ enum {
 	DRM_IOCTL_NVSVM_EXEC = DRM_IOCTL_NVSVM(W, EXEC, exec),
 	DRM_IOCTL_NVSVM_CHANNEL_GET_ERROR =
 		DRM_IOCTL_NVSVM(WR, CHANNEL_GET_ERROR, channel_get_error),
+	DRM_IOCTL_NVSVM_SVM_INIT = DRM_IOCTL_NVSVM(W, SVM_INIT, svm_init),
+	DRM_IOCTL_NVSVM_WAIT_USER_FENCE =
+		DRM_IOCTL_NVSVM(WR, WAIT_USER_FENCE, wait_user_fence),
 };
 
 #if defined(__cplusplus)
