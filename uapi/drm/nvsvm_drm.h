@@ -480,6 +480,14 @@ enum drm_nvsvm_channel_error {
 
 	/** @DRM_NVSVM_CHANNEL_ERROR_TIMEOUT: A job exceeded the job timeout. */
 	DRM_NVSVM_CHANNEL_ERROR_TIMEOUT = 7,
+
+	/**
+	 * @DRM_NVSVM_CHANNEL_ERROR_GPU_HANG: The GPU stopped responding for
+	 * the channel's VM (for instance an MMU invalidate never completed):
+	 * the kernel reset the channel so that it could reach no memory the
+	 * VM no longer maps. The job's fence error is -EIO.
+	 */
+	DRM_NVSVM_CHANNEL_ERROR_GPU_HANG = 8,
 };
 
 /**
