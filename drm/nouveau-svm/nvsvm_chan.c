@@ -47,7 +47,9 @@
  *
  * - &nvsvm_chan.submit_lock orders EXEC's job init, arm and push, so that
  *   fences are ordered like jobs, and protects &nvsvm_chan.closed.
- * - &nvsvm_chan.stop_lock serialises stopping the channel.
+ * - &nvsvm_chan.stop_lock serialises stopping the channel. A failed MMU
+ *   invalidate stops the VM's channels under &nvsvm_vm.notifier_lock, so
+ *   nothing allocates memory under it (lockdep is told at creation).
  * - &nvsvm_chan.lock (a spinlock taken with interrupts off; the FIFO
  *   interrupt takes it) protects the pending fences, the stop state and
  *   the error report.
@@ -72,6 +74,7 @@
 #include <drm/gpu_scheduler.h>
 
 #include "nvsvm_chan.h"
+#include "nvsvm_chan_types.h"
 #include "nvsvm_compat.h"
 #include "nvsvm_device.h"
 #include "nvsvm_drm.h"
@@ -114,82 +117,6 @@ static u64 nvsvm_chan_ring_va(u32 hw_id)
 
 /* Freeing a job wakes the channel destroyer waiting for the last one. */
 static DECLARE_WAIT_QUEUE_HEAD(nvsvm_chan_jobs_wq);
-
-/**
- * struct nvsvm_chan_report - What went wrong, for CHANNEL_GET_ERROR
- */
-struct nvsvm_chan_report {
-	/** @error: &enum drm_nvsvm_channel_error. */
-	u32 error;
-	/** @access: &enum drm_nvsvm_access of the first fault. */
-	u32 access;
-	/** @fault_type: &enum drm_nvsvm_fault_type of the first fault. */
-	u32 fault_type;
-	/** @client: &enum drm_nvsvm_fault_client of the first fault. */
-	u32 client;
-	/** @fault_va: Address of the first fault. */
-	u64 fault_va;
-	/** @address: The address CHANNEL_GET_ERROR reports. */
-	u64 address;
-};
-
-/**
- * struct nvsvm_chan - A channel
- */
-struct nvsvm_chan {
-	/** @ref: Reference count. */
-	struct kref ref;
-	/** @ndev: The device. */
-	struct nvsvm_device *ndev;
-	/** @vm: The file's VM, which outlives the channel. */
-	struct nvsvm_vm *vm;
-	/** @hw_id: The hardware channel. */
-	u32 hw_id;
-
-	/** @inst: The instance block. */
-	__le32 *inst;
-	/** @inst_dma: Its DMA address. */
-	dma_addr_t inst_dma;
-	/** @ring: GPFIFO, semaphore and kernel push buffers. */
-	void *ring;
-	/** @ring_dma: Its DMA address. */
-	dma_addr_t ring_dma;
-	/** @ring_va: Its GPU VA. */
-	u64 ring_va;
-
-	/** @put: Next GPFIFO entry to write. Only run_job() uses it. */
-	u32 put;
-	/** @seqno: Sequence number of the last job run. Only run_job() uses it. */
-	u64 seqno;
-	/** @fence_context: Of the hardware fences. */
-	u64 fence_context;
-
-	/** @sched: The scheduler of the hardware channel. */
-	struct drm_gpu_scheduler *sched;
-	/** @entity: Where EXEC queues jobs. */
-	struct drm_sched_entity entity;
-	/** @jobs: Jobs created and not freed yet. */
-	atomic_t jobs;
-
-	/** @submit_lock: See the DOC above. */
-	struct mutex submit_lock;
-	/** @closed: The channel is being destroyed. Under @submit_lock. */
-	bool closed;
-
-	/** @stop_lock: Serialises nvsvm_chan_stop(). */
-	struct mutex stop_lock;
-	/** @hw_stopped: The hardware channel was reset. Under @stop_lock. */
-	bool hw_stopped;
-
-	/** @lock: See the DOC above. */
-	spinlock_t lock;
-	/** @pending: &struct nvsvm_fence run and not signalled, oldest first. */
-	struct list_head pending;
-	/** @stop_errno: 0 while the channel runs, else what new jobs get. */
-	int stop_errno;
-	/** @report: The error report. */
-	struct nvsvm_chan_report report;
-};
 
 /**
  * struct nvsvm_fence - A job's hardware fence
@@ -382,6 +309,21 @@ void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
 		nvsvm_chan_stop(chan, 0, 0, -EIO);
 		break;
 	}
+}
+
+/**
+ * nvsvm_chan_hang() - Stop a channel whose VM the GPU stopped answering for
+ * @chan: The channel.
+ *
+ * For a failed MMU invalidate: the reset drops the VM's translations. Jobs
+ * fail with -EIO, the report says %DRM_NVSVM_CHANNEL_ERROR_GPU_HANG.
+ *
+ * Context: Process, possibly under &nvsvm_vm.notifier_lock: allocates
+ * nothing.
+ */
+void nvsvm_chan_hang(struct nvsvm_chan *chan)
+{
+	nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_GPU_HANG, 0, -EIO);
 }
 
 /**
@@ -605,18 +547,24 @@ int nvsvm_chan_init(struct nvsvm_device *ndev)
 static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 {
 	__le64 *inst64 = (__le64 *)chan->inst;
+	u64 sem = NVSVM_CHAN_RING_SEM, rest = sem + PAGE_SIZE;
 	int ret;
 
 	chan->ring_va = nvsvm_chan_ring_va(chan->hw_id);
-	/* The GPU only writes the semaphore; jobs can reach the rest. */
-	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va, chan->ring_dma,
-				  NVSVM_CHAN_RING_SIZE, false);
-	if (ret)
-		return ret;
-	/* Then the semaphore's page again, writable. */
-	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + NVSVM_CHAN_RING_SEM,
-				  chan->ring_dma + NVSVM_CHAN_RING_SEM, PAGE_SIZE, true);
+	/*
+	 * The GPU only writes the semaphore's page; jobs can reach the rest,
+	 * read-only. Three mappings, so that no entry is written twice (a
+	 * replaced entry would need a TLB invalidate).
+	 */
+	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va, chan->ring_dma, sem, false);
+	if (!ret)
+		ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + sem,
+					  chan->ring_dma + sem, PAGE_SIZE, true);
+	if (!ret)
+		ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + rest, chan->ring_dma + rest,
+					  NVSVM_CHAN_RING_SIZE - rest, false);
 	if (ret) {
+		/* Unmapping what was never mapped is harmless. */
 		nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 		return ret;
 	}
@@ -627,6 +575,20 @@ static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 	chan->inst[NVSVM_INST_GP_GET / 4] = 0;
 	chan->inst[NVSVM_INST_GP_PUT / 4] = 0;
 	return 0;
+}
+
+/*
+ * A failed invalidate stops channels under the VM's notifier lock: tell
+ * lockdep now, so that an allocation under the stop lock is caught by any
+ * test, not only by one where an invalidate fails.
+ */
+static void nvsvm_chan_lockdep_prime(struct nvsvm_chan *chan)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	mutex_lock(&chan->vm->notifier_lock);
+	might_lock(&chan->stop_lock);
+	mutex_unlock(&chan->vm->notifier_lock);
 }
 
 static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm)
@@ -645,8 +607,10 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->pending);
+	INIT_LIST_HEAD(&chan->vm_link);
 	atomic_set(&chan->jobs, 0);
 	chan->fence_context = dma_fence_context_alloc(1);
+	nvsvm_chan_lockdep_prime(chan);
 
 	ret = -ENOMEM;
 	chan->inst = dma_alloc_coherent(dev, NVSVM_INST_SIZE, &chan->inst_dma, GFP_KERNEL);
@@ -671,12 +635,17 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (ret)
 		goto err_unmap;
 
-	ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	/* On the VM's list before it runs, for a failed invalidate to stop it. */
+	nvsvm_vm_chan_add(vm, chan);
+	mutex_lock(&chan->stop_lock);
+	ret = chan->hw_stopped ? -EIO : nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	mutex_unlock(&chan->stop_lock);
 	if (ret)
-		goto err_entity_destroy;
+		goto err_vm_remove;
 	return chan;
 
-err_entity_destroy:
+err_vm_remove:
+	nvsvm_vm_chan_remove(vm, chan);
 	drm_sched_entity_destroy(&chan->entity);
 err_unmap:
 	nvsvm_vm_unmap_kernel(vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
@@ -706,6 +675,7 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	/* The scheduler stays with the device, idle. */
 	wait_event(nvsvm_chan_jobs_wq, !atomic_read(&chan->jobs));
 
+	nvsvm_vm_chan_remove(chan->vm, chan);
 	nvsvm_fifo_chan_remove(chan->ndev->fifo, chan->hw_id);
 	nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 	dma_free_coherent(dev, NVSVM_CHAN_RING_SIZE, chan->ring, chan->ring_dma);
