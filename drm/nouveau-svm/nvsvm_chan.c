@@ -28,6 +28,21 @@
  * has reached its sequence number. A job takes a scheduler credit per
  * GPFIFO entry, and the credit limit keeps the ring from overflowing.
  *
+ * Fault mode: a channel of an SVM VM runs jobs that may fault, and the
+ * kernel services faults by allocating memory, which no dma-fence may wait
+ * on. So, as xe's long-running mode does, its jobs have no hardware fence:
+ * run_job() writes the entries and returns no fence (the scheduler's
+ * fences signal as soon as the job is on the ring, and serve in-syncs
+ * only), and a job's end is its user fence, a SEMAPHORE_RELEASE of the
+ * job's value at the job's address in process memory with the INTR flag,
+ * in the kernel push buffer of the entry's slot; WAIT_USER_FENCE sleeps on
+ * it. EXEC refuses out-syncs. The ring's room is counted without fences:
+ * the entries between GP_GET, which the GPU writes as it consumes them,
+ * and @put, plus those of jobs accepted and not written yet; EXEC fails
+ * with -EBUSY when a job does not fit. No job timeout applies (the
+ * scheduler never sees a job running), so a kernel waiting for its faults
+ * to be serviced is not killed for it.
+ *
  * Failure: when the channel stops on an error (the FIFO error interrupt)
  * or a job overruns the job timeout (drm_sched's timedout_job), the
  * channel stops for good. The hardware channel is reset; the jobs its
@@ -80,6 +95,7 @@
 #include "nvsvm_drm.h"
 #include "nvsvm_fifo.h"
 #include "nvsvm_regs.h"
+#include "nvsvm_svm.h"
 #include "nvsvm_vm.h"
 
 static unsigned int job_timeout_ms = 10000;
@@ -140,6 +156,10 @@ struct nvsvm_job {
 	struct nvsvm_chan *chan;
 	/** @fence: Allocated at EXEC, taken by run_job(). */
 	struct nvsvm_fence *fence;
+	/** @user_fence_va: Fault mode: where to write @user_fence_value, or 0. */
+	u64 user_fence_va;
+	/** @user_fence_value: Fault mode: the user fence's value. */
+	u64 user_fence_value;
 	/** @push_count: Number of @pushes. */
 	u32 push_count;
 	/** @pushes: The push buffers. */
@@ -223,6 +243,11 @@ void nvsvm_chan_signal(struct nvsvm_chan *chan)
 {
 	unsigned long flags;
 
+	if (chan->fault_mode) {
+		/* No fences: the interrupt was a user fence, maybe this channel's. */
+		nvsvm_svm_fence_wake(chan->vm);
+		return;
+	}
 	spin_lock_irqsave(&chan->lock, flags);
 	nvsvm_chan_signal_locked(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
@@ -272,6 +297,9 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
 	mutex_unlock(&chan->stop_lock);
+	/* A user-fence wait naming the channel ends with it. */
+	if (chan->fault_mode)
+		nvsvm_svm_fence_wake(chan->vm);
 }
 
 /**
@@ -333,6 +361,7 @@ void nvsvm_chan_hang(struct nvsvm_chan *chan)
  * @access: NVSVM_ACCESS_*.
  * @type: NVSVM_FAULT_TYPE_*.
  * @client: NVSVM_CLIENT_*.
+ * @reason: &enum drm_nvsvm_fault_reason: why the kernel cancels it.
  *
  * Only the first fault of a channel that has not failed yet is kept: the
  * one whose cancel stops it.
@@ -340,7 +369,7 @@ void nvsvm_chan_hang(struct nvsvm_chan *chan)
  * Context: Any.
  */
 void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
-			     u32 type, u32 client)
+			     u32 type, u32 client, u32 reason)
 {
 	struct nvsvm_chan_report *r = &chan->report;
 	unsigned long flags;
@@ -357,6 +386,7 @@ void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
 		r->fault_type = type + DRM_NVSVM_FAULT_UNMAPPED;
 		r->client = client == NVSVM_CLIENT_HOST ? DRM_NVSVM_FAULT_CLIENT_HOST :
 			    DRM_NVSVM_FAULT_CLIENT_SM;
+		r->reason = reason;
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
 }
@@ -396,6 +426,68 @@ static u64 nvsvm_chan_kpush_release(struct nvsvm_chan *chan, u32 slot, u64 seqno
 	return chan->ring_va + offset;
 }
 
+/* Write the release of a job's user fence in @slot's kernel push buffer; its VA. */
+static u64 nvsvm_chan_kpush_user_fence(struct nvsvm_chan *chan, u32 slot, u64 va, u64 value)
+{
+	u32 offset = NVSVM_CHAN_RING_KPUSH + slot * NVSVM_CHAN_KPUSH_SLOT;
+	__le32 *push = chan->ring + offset;
+
+	push[0] = cpu_to_le32(NVSVM_METHOD(NVSVM_METHOD_SEMAPHORE_RELEASE, 5));
+	push[1] = cpu_to_le32(lower_32_bits(va));
+	push[2] = cpu_to_le32(upper_32_bits(va));
+	push[3] = cpu_to_le32(lower_32_bits(value));
+	push[4] = cpu_to_le32(upper_32_bits(value));
+	push[5] = cpu_to_le32(NVSVM_SEM_PAYLOAD_64 | NVSVM_SEM_INTR);
+	return chan->ring_va + offset;
+}
+
+/* GPFIFO entries a fault-mode job takes. */
+static u32 nvsvm_job_lr_entries(const struct nvsvm_job *job)
+{
+	return job->push_count + (job->user_fence_va ? 1 : 0);
+}
+
+/*
+ * Fault mode: put the job on the ring, closing it with its user fence, and
+ * return no fence: nothing may wait on it in the kernel.
+ */
+static struct dma_fence *nvsvm_job_run_lr(struct nvsvm_job *job)
+{
+	struct nvsvm_chan *chan = job->chan;
+	u32 entries = nvsvm_job_lr_entries(job);
+	u32 put = chan->put, mask = NVSVM_CHAN_ENTRIES - 1, i;
+	int err = READ_ONCE(chan->stop_errno);
+
+	if (!err && entries) {
+		for (i = 0; i < job->push_count; i++) {
+			nvsvm_chan_gpfifo_write(chan, put, job->pushes[i].va,
+						job->pushes[i].dwords);
+			put = (put + 1) & mask;
+		}
+		if (job->user_fence_va) {
+			u64 va = nvsvm_chan_kpush_user_fence(chan, put, job->user_fence_va,
+							     job->user_fence_value);
+
+			nvsvm_chan_gpfifo_write(chan, put, va, NVSVM_CHAN_RELEASE_DWORDS);
+			put = (put + 1) & mask;
+		}
+		/* The entries and push buffer are visible before GP_PUT is. */
+		dma_wmb();
+		WRITE_ONCE(chan->inst[NVSVM_INST_GP_PUT / 4], cpu_to_le32(put));
+		WRITE_ONCE(chan->put, put);
+		/* GP_PUT is visible before the doorbell reaches the GPU. */
+		wmb();
+		nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+	}
+	/*
+	 * Counted in the ring (@put) before leaving the queued count: EXEC
+	 * reads them the other way round (nvsvm_exec_lr_reserve()).
+	 */
+	smp_mb__before_atomic();
+	atomic_sub(entries, &chan->lr_queued);
+	return err ? ERR_PTR(err) : NULL;
+}
+
 static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 {
 	struct nvsvm_job *job = to_nvsvm_job(sched_job);
@@ -405,6 +497,9 @@ static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 	unsigned long flags;
 	u64 va;
 	int err;
+
+	if (chan->fault_mode)
+		return nvsvm_job_run_lr(job);
 
 	spin_lock_irqsave(&chan->lock, flags);
 	err = chan->stop_errno;
@@ -591,7 +686,8 @@ static void nvsvm_chan_lockdep_prime(struct nvsvm_chan *chan)
 	mutex_unlock(&chan->vm->notifier_lock);
 }
 
-static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm)
+static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm,
+					    bool fault_mode)
 {
 	struct device *dev = ndev->base.dev;
 	struct nvsvm_chan *chan;
@@ -603,6 +699,8 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	kref_init(&chan->ref);
 	chan->ndev = ndev;
 	chan->vm = vm;
+	chan->fault_mode = fault_mode;
+	atomic_set(&chan->lr_queued, 0);
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
@@ -660,6 +758,29 @@ err_put:
 	return ERR_PTR(ret);
 }
 
+/*
+ * Count a channel of the VM being created, and tell its mode: SVM_INIT,
+ * which needs a VM without channels, and CHANNEL_ALLOC exclude each other
+ * through the count, under the VM lock.
+ */
+static bool nvsvm_chan_users_get(struct nvsvm_vm *vm)
+{
+	bool fault_mode;
+
+	mutex_lock(&vm->lock);
+	vm->chan_users++;
+	fault_mode = vm->svm;
+	mutex_unlock(&vm->lock);
+	return fault_mode;
+}
+
+static void nvsvm_chan_users_put(struct nvsvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	vm->chan_users--;
+	mutex_unlock(&vm->lock);
+}
+
 /* Stop the channel, let its jobs go, and free it (the table's reference). */
 static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 {
@@ -680,11 +801,18 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 	dma_free_coherent(dev, NVSVM_CHAN_RING_SIZE, chan->ring, chan->ring_dma);
 	dma_free_coherent(dev, NVSVM_INST_SIZE, chan->inst, chan->inst_dma);
+	nvsvm_chan_users_put(chan->vm);
 	nvsvm_chan_put(chan);
 }
 
-/* The file's channel @id with a reference, or NULL. */
-static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
+/**
+ * nvsvm_chan_lookup() - Find a channel of a file
+ * @file: The file.
+ * @id: The channel's id.
+ *
+ * Return: the channel with a reference (nvsvm_chan_put() it), or NULL.
+ */
+struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 {
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct nvsvm_chan *chan;
@@ -702,14 +830,21 @@ int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_fil
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct drm_nvsvm_channel_alloc *args = data;
 	struct nvsvm_chan *chan;
+	bool fault_mode;
 	int ret;
 
 	if (args->flags)
 		return -EINVAL;
+	ret = nvsvm_svm_check_caller(nfile->vm);
+	if (ret)
+		return ret;
 
-	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm);
-	if (IS_ERR(chan))
+	fault_mode = nvsvm_chan_users_get(nfile->vm);
+	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm, fault_mode);
+	if (IS_ERR(chan)) {
+		nvsvm_chan_users_put(nfile->vm);
 		return PTR_ERR(chan);
+	}
 	ret = xa_alloc(&nfile->channels, &args->channel, chan, xa_limit_32b, GFP_KERNEL);
 	if (ret)
 		nvsvm_chan_destroy(chan);
@@ -769,12 +904,15 @@ int nvsvm_ioctl_channel_get_error(struct drm_device *drm, void *data, struct drm
 		args->access = r.access;
 		args->fault_type = r.fault_type;
 		args->client = r.client;
+		args->reason = r.reason;
 	} else {
 		args->access = 0;
 		args->fault_type = 0;
 		args->client = 0;
+		args->reason = 0;
 	}
 	args->address = r.address;
+	args->pad = 0;
 	return 0;
 }
 
@@ -906,6 +1044,30 @@ static int nvsvm_exec_check_pushes(const struct drm_nvsvm_push *pushes, u32 coun
 	return 0;
 }
 
+/*
+ * Fault mode: take room for @entries GPFIFO entries, or -EBUSY. Under the
+ * submit lock: the room can only grow meanwhile (run_job() and the GPU
+ * consume). The queued count is read before @put, which run_job() moves
+ * before it drops the count: an entry is counted twice, never missed.
+ */
+static int nvsvm_exec_lr_reserve(struct nvsvm_chan *chan, u32 entries)
+{
+	u32 mask = NVSVM_CHAN_ENTRIES - 1, queued, put, get, used;
+
+	lockdep_assert_held(&chan->submit_lock);
+	queued = atomic_read(&chan->lr_queued);
+	/* Pairs with run_job()'s smp_mb__before_atomic(): the count before @put. */
+	smp_rmb();
+	put = READ_ONCE(chan->put);
+	/* Written by the GPU: masked, never trusted further. */
+	get = le32_to_cpu(READ_ONCE(chan->inst[NVSVM_INST_GP_GET / 4])) & mask;
+	used = ((put - get) & mask) + queued;
+	if (used + entries > NVSVM_CHAN_CREDITS)
+		return -EBUSY;
+	atomic_add(entries, &chan->lr_queued);
+	return 0;
+}
+
 /* Queue @job on @chan, after the in-fences; its finished fence, referenced. */
 static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_chan *chan,
 					   struct nvsvm_job *job, struct nvsvm_exec *ex)
@@ -922,9 +1084,16 @@ static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_c
 		ret = -ECANCELED;
 		goto err_unlock;
 	}
-	ret = nvsvm_sched_job_init(&job->base, &chan->entity, job->push_count + 1, file);
+	if (chan->fault_mode) {
+		ret = nvsvm_exec_lr_reserve(chan, nvsvm_job_lr_entries(job));
+		if (ret)
+			goto err_unlock;
+	}
+	/* In fault mode the scheduler holds no job on the ring: one credit. */
+	ret = nvsvm_sched_job_init(&job->base, &chan->entity,
+				   chan->fault_mode ? 1 : job->push_count + 1, file);
 	if (ret)
-		goto err_unlock;
+		goto err_unreserve;
 	for (; ex->in_count; ex->in_count--) {
 		/* Consumes the reference, even when it fails. */
 		ret = drm_sched_job_add_dependency(&job->base, ex->in[ex->in_count - 1]);
@@ -944,6 +1113,9 @@ static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_c
 
 err_cleanup:
 	drm_sched_job_cleanup(&job->base);
+err_unreserve:
+	if (chan->fault_mode)
+		atomic_sub(nvsvm_job_lr_entries(job), &chan->lr_queued);
 err_unlock:
 	mutex_unlock(&chan->submit_lock);
 	return ERR_PTR(ret);
@@ -964,20 +1136,42 @@ int nvsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
 	    args->in_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS ||
 	    args->out_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS)
 		return -EINVAL;
+	ret = nvsvm_svm_check_caller(nvsvm_file_vm(file));
+	if (ret)
+		return ret;
 
 	chan = nvsvm_chan_lookup(file, args->channel);
 	if (!chan)
 		return -ENOENT;
+
+	if (!chan->fault_mode) {
+		ret = -EINVAL;
+		if (args->user_fence_va || args->user_fence_value)
+			goto out_put;
+	} else {
+		ret = -EINVAL;
+		if (!IS_ALIGNED(args->user_fence_va, 8) ||
+		    args->user_fence_va >= DRM_NVSVM_VA_USER_END)
+			goto out_put;
+		/* A dma-fence must never wait on fault servicing. */
+		ret = -EOPNOTSUPP;
+		if (args->out_sync_count)
+			goto out_put;
+	}
 
 	ret = -ENOMEM;
 	job = kzalloc(struct_size(job, pushes, args->push_count), GFP_KERNEL);
 	if (!job)
 		goto out_put;
 	job->push_count = args->push_count;
-	job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
-	if (!job->fence)
-		goto out_free_job;
-	spin_lock_init(&job->fence->lock);
+	job->user_fence_va = args->user_fence_va;
+	job->user_fence_value = args->user_fence_value;
+	if (!chan->fault_mode) {
+		job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
+		if (!job->fence)
+			goto out_free_job;
+		spin_lock_init(&job->fence->lock);
+	}
 
 	ret = -EFAULT;
 	if (copy_from_user(job->pushes, u64_to_user_ptr(args->pushes),

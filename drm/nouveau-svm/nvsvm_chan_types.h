@@ -33,6 +33,8 @@ struct nvsvm_chan_report {
 	u64 fault_va;
 	/** @address: The address CHANNEL_GET_ERROR reports. */
 	u64 address;
+	/** @reason: &enum drm_nvsvm_fault_reason of the first fault. */
+	u32 reason;
 };
 
 /**
@@ -58,6 +60,11 @@ struct nvsvm_chan {
 	struct nvsvm_vm *vm;
 	/** @hw_id: The hardware channel. Immutable. */
 	u32 hw_id;
+	/**
+	 * @fault_mode: The channel is in an SVM VM: its jobs may fault, and
+	 * complete through user fences, never dma-fences. Immutable.
+	 */
+	bool fault_mode;
 
 	/** @vm_link: On &nvsvm_vm.channels. Protected by &nvsvm_vm.channels_lock. */
 	struct list_head vm_link;
@@ -94,6 +101,12 @@ struct nvsvm_chan {
 	struct drm_sched_entity entity;
 	/** @jobs: Jobs created and not freed yet. Atomic. */
 	atomic_t jobs;
+	/**
+	 * @lr_queued: Fault mode: GPFIFO entries of jobs EXEC accepted that
+	 * run_job() has not written yet. With @put and GP_GET, the ring's
+	 * room, which fault mode tracks without fences. Atomic.
+	 */
+	atomic_t lr_queued;
 
 	/** @submit_lock: See above. */
 	struct mutex submit_lock;

@@ -13,6 +13,7 @@ struct nvsvm_chan_sched;
 struct nvsvm_fault;
 struct nvsvm_fifo;
 struct nvsvm_hw;
+struct nvsvm_svm_stats;
 struct nvsvm_vm;
 struct workqueue_struct;
 
@@ -77,6 +78,9 @@ struct nvsvm_device {
 
 	/** @fault: The replayable fault buffer. Immutable. */
 	struct nvsvm_fault *fault;
+
+	/** @svm_stats: SVM counters (debugfs svm_stats). Immutable pointer. */
+	struct nvsvm_svm_stats *svm_stats;
 
 	/**
 	 * @chan_scheds: The scheduler of each hardware channel, created on

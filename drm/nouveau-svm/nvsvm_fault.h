@@ -8,5 +8,6 @@ struct platform_device;
 
 int nvsvm_fault_init(struct nvsvm_device *ndev, struct platform_device *pdev);
 void nvsvm_fault_unplug(struct nvsvm_device *ndev);
+void nvsvm_fault_flush(struct nvsvm_device *ndev);
 
 #endif /* __NVSVM_FAULT_H__ */

@@ -86,6 +86,7 @@
 #include "nvsvm_pt.h"
 #include "nvsvm_pte.h"
 #include "nvsvm_regs.h"
+#include "nvsvm_svm.h"
 #include "nvsvm_vm.h"
 
 static void *nvsvm_vm_pt_table_alloc(void *priv, u64 *addr)
@@ -347,6 +348,10 @@ static int nvsvm_vm_map(struct nvsvm_vm *vm, struct drm_gem_object *obj,
 	}
 
 	mutex_lock(&vm->lock);
+	/* Under the lock, so that SVM_INIT sees the mapping or this sees the window. */
+	ret = nvsvm_svm_check_bind(vm, va, range);
+	if (ret)
+		goto err_unlock;
 	if (interval_tree_iter_first(&vm->mappings, va, va + range - 1)) {
 		ret = -EBUSY;
 		goto err_unlock;
@@ -471,6 +476,9 @@ int nvsvm_ioctl_vm_bind(struct drm_device *drm, void *data, struct drm_file *fil
 	    check_add_overflow(args->va, args->range, &end) ||
 	    end > DRM_NVSVM_VA_USER_END)
 		return -EINVAL;
+	ret = nvsvm_svm_check_caller(vm);
+	if (ret)
+		return ret;
 
 	switch (args->op) {
 	case DRM_NVSVM_VM_BIND_OP_MAP:

@@ -14,6 +14,7 @@
 
 struct drm_gem_object;
 struct nvsvm_device;
+struct nvsvm_svm;
 
 /**
  * struct nvsvm_vm - A GPU address space
@@ -55,6 +56,20 @@ struct nvsvm_vm {
 
 	/** @mappings: &struct nvsvm_vm_mapping by VA. Protected by @lock. */
 	struct rb_root_cached mappings;
+
+	/**
+	 * @svm: The mirror of a process's address space, once SVM_INIT made
+	 * one (nvsvm_svm.c). Set once under @lock (with a release: read it
+	 * with an acquire), cleared when the VM goes.
+	 */
+	struct nvsvm_svm *svm;
+
+	/**
+	 * @chan_users: Channels created or being created in the VM, so that
+	 * SVM_INIT (which needs none) and CHANNEL_ALLOC (which decides the
+	 * channel's mode from @svm) exclude each other. Protected by @lock.
+	 */
+	unsigned int chan_users;
 
 	/** @channels_lock: Protects @channels and @hang_seq. */
 	spinlock_t channels_lock;
