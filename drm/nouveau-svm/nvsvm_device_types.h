@@ -13,6 +13,7 @@ struct nvsvm_chan_sched;
 struct nvsvm_fault;
 struct nvsvm_fifo;
 struct nvsvm_hw;
+struct nvsvm_svm_ctx;
 struct nvsvm_svm_stats;
 struct nvsvm_vm;
 struct workqueue_struct;
@@ -81,6 +82,12 @@ struct nvsvm_device {
 
 	/** @svm_stats: SVM counters (debugfs svm_stats). Immutable pointer. */
 	struct nvsvm_svm_stats *svm_stats;
+
+	/**
+	 * @svm_ctx: Scratch of fault servicing (nvsvm_svm_service()), which
+	 * only the fault work uses, one batch at a time. Immutable pointer.
+	 */
+	struct nvsvm_svm_ctx *svm_ctx;
 
 	/**
 	 * @chan_scheds: The scheduler of each hardware channel, created on

@@ -109,6 +109,8 @@
 
 /* ---- Statistics ---------------------------------------------------------- */
 
+static struct nvsvm_svm_ctx *nvsvm_svm_ctx_alloc(struct nvsvm_device *ndev);
+
 /**
  * nvsvm_svm_stats_bucket() - The histogram bucket of a value
  * @value: The value, 0 counting as 1.
@@ -194,6 +196,11 @@ static int nvsvm_svm_stats_show(struct seq_file *m, void *data)
 	seq_printf(m, "map_4k %lld\n", atomic64_read(&s->map_4k));
 	seq_printf(m, "map_2m %lld\n", atomic64_read(&s->map_2m));
 	seq_printf(m, "exclusive %lld\n", atomic64_read(&s->exclusive));
+	/* Beyond the contract's keys (readers skip keys they do not know). */
+	seq_printf(m, "time_service_us %lld\n", div_s64(atomic64_read(&s->time_service_ns), 1000));
+	seq_printf(m, "time_hmm_us %lld\n", div_s64(atomic64_read(&s->time_hmm_ns), 1000));
+	seq_printf(m, "time_dma_us %lld\n", div_s64(atomic64_read(&s->time_dma_ns), 1000));
+	seq_printf(m, "time_commit_us %lld\n", div_s64(atomic64_read(&s->time_commit_ns), 1000));
 	nvsvm_svm_stats_hist(m, "batch_size", s->batch_size, NVSVM_SVM_BATCH_BUCKETS);
 	nvsvm_svm_stats_hist(m, "service_us", s->service_us, NVSVM_SVM_LATENCY_BUCKETS);
 	return 0;
@@ -203,7 +210,8 @@ static int nvsvm_svm_stats_show(struct seq_file *m, void *data)
  * nvsvm_svm_dev_init() - Set a device up for SVM at probe
  * @ndev: The device, before it is registered.
  *
- * Allocates the statistics and adds their debugfs file.
+ * Allocates the statistics and the fault work's servicing context, and
+ * adds the statistics' debugfs file.
  *
  * Return: 0 or -ENOMEM.
  */
@@ -211,6 +219,9 @@ int nvsvm_svm_dev_init(struct nvsvm_device *ndev)
 {
 	ndev->svm_stats = drmm_kzalloc(&ndev->base, sizeof(*ndev->svm_stats), GFP_KERNEL);
 	if (!ndev->svm_stats)
+		return -ENOMEM;
+	ndev->svm_ctx = nvsvm_svm_ctx_alloc(ndev);
+	if (!ndev->svm_ctx)
 		return -ENOMEM;
 	drm_debugfs_add_file(&ndev->base, "svm_stats", nvsvm_svm_stats_show, NULL);
 	return 0;
@@ -611,6 +622,21 @@ struct nvsvm_svm_ctx {
 	bool has_old_large;
 };
 
+static void nvsvm_svm_ctx_free(struct drm_device *drm, void *ctx)
+{
+	kvfree(ctx);
+}
+
+/* The fault work's servicing context, for the device's lifetime. */
+static struct nvsvm_svm_ctx *nvsvm_svm_ctx_alloc(struct nvsvm_device *ndev)
+{
+	struct nvsvm_svm_ctx *ctx = kvzalloc(sizeof(*ctx), GFP_KERNEL);
+
+	if (!ctx || drmm_add_action_or_reset(&ndev->base, nvsvm_svm_ctx_free, ctx))
+		return NULL;
+	return ctx;
+}
+
 /* The process is exiting or being killed: stop servicing its faults. */
 static bool nvsvm_svm_process_dying(struct nvsvm_svm *svm)
 {
@@ -690,6 +716,7 @@ static int nvsvm_svm_hmm_fault(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 		.pfn_flags_mask = HMM_PFN_REQ_FAULT | HMM_PFN_REQ_WRITE,
 	};
 	unsigned int i;
+	u64 t;
 	int ret;
 
 	*seq = mmu_interval_read_begin(&region->notifier);
@@ -708,7 +735,9 @@ static int nvsvm_svm_hmm_fault(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			HMM_PFN_REQ_FAULT |
 			(nvsvm_svm_is_write(faults[i].access) ? HMM_PFN_REQ_WRITE : 0);
 	}
+	t = ktime_get_ns();
 	ret = hmm_range_fault(&range);
+	atomic64_add(ktime_get_ns() - t, &svm->vm->ndev->svm_stats->time_hmm_ns);
 	mmap_read_unlock(svm->mm);
 	return ret;
 }
@@ -1001,6 +1030,7 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 		unsigned long seq;
 		bool replaced;
 		int ret, large;
+		u64 t;
 
 		if (nvsvm_svm_process_dying(svm)) {
 			nvsvm_svm_fail(faults, n, DRM_NVSVM_FAULT_REASON_PROCESS_GONE);
@@ -1030,7 +1060,9 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			return;
 		}
 
+		t = ktime_get_ns();
 		large = nvsvm_svm_prepare(ctx, block, faults, n);
+		atomic64_add(ktime_get_ns() - t, &stats->time_dma_ns);
 		if (large < 0) {
 			nvsvm_svm_fail(faults, n, DRM_NVSVM_FAULT_REASON_NO_MEMORY);
 			return;
@@ -1048,6 +1080,7 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			return;
 		}
 
+		t = ktime_get_ns();
 		mutex_lock(&vm->notifier_lock);
 		if (mmu_interval_read_retry(&region->notifier, seq)) {
 			mutex_unlock(&vm->notifier_lock);
@@ -1063,6 +1096,7 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			nvsvm_vm_tlb_invalidate(vm, ctx->start, ctx->end - ctx->start, true);
 		nvsvm_vm_pt_stage_fini(vm, &st);
 		nvsvm_svm_unmap_old(ctx);
+		atomic64_add(ktime_get_ns() - t, &stats->time_commit_ns);
 		return;
 	}
 }
@@ -1328,6 +1362,7 @@ void nvsvm_svm_service(struct nvsvm_vm *vm, struct nvsvm_svm_fault *faults,
 	struct nvsvm_svm *svm = nvsvm_vm_svm(vm);
 	struct nvsvm_svm_ctx *ctx;
 	unsigned int i, end, left = 0;
+	u64 start;
 
 	for (i = 0; i < count; i++) {
 		struct nvsvm_svm_fault *f = &faults[i];
@@ -1345,11 +1380,9 @@ void nvsvm_svm_service(struct nvsvm_vm *vm, struct nvsvm_svm_fault *faults,
 		nvsvm_svm_fail(faults, count, DRM_NVSVM_FAULT_REASON_PROCESS_GONE);
 		return;
 	}
-	ctx = kvmalloc(sizeof(*ctx), GFP_KERNEL);
-	if (!ctx) {
-		nvsvm_svm_fail(faults, count, DRM_NVSVM_FAULT_REASON_NO_MEMORY);
-		goto out_mmput;
-	}
+	start = ktime_get_ns();
+	/* The fault work's own: it services one VM at a time. */
+	ctx = vm->ndev->svm_ctx;
 	ctx->svm = svm;
 
 	mutex_lock(&vm->lock);
@@ -1366,8 +1399,7 @@ void nvsvm_svm_service(struct nvsvm_vm *vm, struct nvsvm_svm_fault *faults,
 	}
 out_unlock:
 	mutex_unlock(&vm->lock);
-	kvfree(ctx);
-out_mmput:
+	atomic64_add(ktime_get_ns() - start, &vm->ndev->svm_stats->time_service_ns);
 	/* The last reference to an exited process's mm tears it down: not under the VM lock. */
 	mmput(svm->mm);
 }

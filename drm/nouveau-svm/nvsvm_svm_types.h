@@ -66,6 +66,14 @@ struct nvsvm_svm_stats {
 	atomic64_t batch_size[NVSVM_SVM_BATCH_BUCKETS];
 	/** @service_us: Time to service a batch, in us, by power of two. */
 	atomic64_t service_us[NVSVM_SVM_LATENCY_BUCKETS];
+	/** @time_service_ns: Time in nvsvm_svm_service(), in all. */
+	atomic64_t time_service_ns;
+	/** @time_hmm_ns: ... of it in hmm_range_fault(). */
+	atomic64_t time_hmm_ns;
+	/** @time_dma_ns: ... working out and DMA-mapping what to map. */
+	atomic64_t time_dma_ns;
+	/** @time_commit_ns: ... committing PTEs, invalidating, unmapping what was replaced. */
+	atomic64_t time_commit_ns;
 };
 
 /* Per-page state of a block (&nvsvm_svm_block.flags). */
