@@ -117,6 +117,7 @@ int nvsvm_device_open(int index, struct nvsvm_device **out)
 	dev->version_major = ver->version_major;
 	dev->version_minor = ver->version_minor;
 	drmFreeVersion(ver);
+	dev->pid = getpid();
 	pthread_mutex_init(&dev->lock, NULL);
 	*out = dev;
 	return 0;
@@ -128,10 +129,20 @@ void nvsvm_device_close(struct nvsvm_device *dev)
 
 	if (!dev)
 		return;
-	/* Closing the file frees the channels: then nothing writes the timelines. */
-	close(dev->fd);
-	for (i = 0; i < dev->nr_chans; i++)
+	/*
+	 * The channels with a timeline are freed first: closing the file does
+	 * not free them while a BO mapping still holds it open, and their jobs
+	 * must not write the timelines once they are freed. Not from a child
+	 * of fork(): the channels are its parent's, the memory its own copy.
+	 */
+	for (i = 0; i < dev->nr_chans; i++) {
+		struct drm_nvsvm_channel_free args = { .channel = dev->chans[i].channel };
+
+		if (dev->chans[i].timeline && getpid() == dev->pid)
+			drmIoctl(dev->fd, DRM_IOCTL_NVSVM_CHANNEL_FREE, &args);
 		free(dev->chans[i].timeline);
+	}
+	close(dev->fd);
 	free(dev->chans);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);

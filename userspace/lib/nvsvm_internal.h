@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "nvsvm.h"
 
@@ -35,6 +36,8 @@ struct nvsvm_chan_state {
 struct nvsvm_device {
 	int fd;
 	char node[64];
+	/* The process that opened it. */
+	pid_t pid;
 	/* The driver's uAPI version, read at open. */
 	int version_major;
 	int version_minor;
