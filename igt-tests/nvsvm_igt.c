@@ -463,3 +463,221 @@ uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 	nvsvm_push_launch(&p, code_va, param_va, blocks, threads);
 	return nvsvm_igt_submit_push(fd, channel, nvsvm_igt_push_end(bo, &p));
 }
+
+/* ---- Shared virtual memory (uAPI 1.3) ------------------------------------ */
+
+/* Headers of this part only, here so that the parts above stay as they were. */
+#include <limits.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+int __nvsvm_igt_svm_init(int fd, uint64_t bo_va, uint64_t bo_range)
+{
+	struct drm_nvsvm_svm_init args = { .bo_va = bo_va, .bo_range = bo_range };
+
+	return nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_SVM_INIT, &args);
+}
+
+void nvsvm_igt_svm_init(int fd, uint64_t bo_va, uint64_t bo_range)
+{
+	int ret = __nvsvm_igt_svm_init(fd, bo_va, bo_range);
+
+	igt_assert_f(ret == 0, "SVM_INIT(bo_va %#llx, bo_range %#llx): %s\n",
+		     (unsigned long long)bo_va, (unsigned long long)bo_range, strerror(-ret));
+}
+
+int __nvsvm_igt_wait_user_fence(int fd, uint64_t va, uint64_t value, uint64_t mask,
+				uint32_t op, int64_t timeout_ns, uint32_t channel)
+{
+	struct drm_nvsvm_wait_user_fence args = {
+		.va = va,
+		.value = value,
+		.mask = mask,
+		.timeout_ns = timeout_ns,
+		.op = op,
+		.channel = channel,
+	};
+
+	/* nvsvm_igt_ioctl() passes the same arguments again: the time left. */
+	return nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_WAIT_USER_FENCE, &args);
+}
+
+int __nvsvm_igt_exec_fence(int fd, uint32_t channel, const struct drm_nvsvm_push *pushes,
+			   uint32_t count, uint64_t fence_va, uint64_t fence_value)
+{
+	struct drm_nvsvm_exec args = {
+		.channel = channel,
+		.push_count = count,
+		.pushes = (uintptr_t)pushes,
+		.user_fence_va = fence_va,
+		.user_fence_value = fence_value,
+	};
+
+	return nvsvm_igt_ioctl(fd, DRM_IOCTL_NVSVM_EXEC, &args);
+}
+
+#define NVSVM_IGT_JOB_BYTES	4096
+
+void nvsvm_igt_job_init(struct nvsvm_igt_job *job, int fd, uint32_t channel)
+{
+	static uint64_t next_value = 0x5eed000000000001ull;
+
+	memset(job, 0, sizeof(*job));
+	job->fd = fd;
+	job->channel = channel;
+	job->buf = malloc(NVSVM_IGT_JOB_BYTES);
+	job->fence = calloc(1, sizeof(*job->fence));
+	igt_assert(job->buf && job->fence);
+	/* A value of its own, so that no other job's fence can be taken for it. */
+	job->value = next_value++;
+	nvsvm_push_init(&job->push, job->buf, NVSVM_IGT_JOB_BYTES);
+}
+
+int __nvsvm_igt_job_submit(struct nvsvm_igt_job *job)
+{
+	struct drm_nvsvm_push push;
+	int dwords = nvsvm_push_end(&job->push);
+
+	igt_assert_f(dwords > 0, "push buffer overflow or empty: %d\n", dwords);
+	push = (struct drm_nvsvm_push){ .va = (uintptr_t)job->buf, .dwords = dwords };
+	return __nvsvm_igt_exec_fence(job->fd, job->channel, &push, 1, (uintptr_t)job->fence,
+				      job->value);
+}
+
+void nvsvm_igt_job_submit(struct nvsvm_igt_job *job)
+{
+	int ret = __nvsvm_igt_job_submit(job);
+
+	igt_assert_f(ret == 0, "EXEC on channel %u: %s\n", job->channel, strerror(-ret));
+}
+
+int nvsvm_igt_job_wait(struct nvsvm_igt_job *job, unsigned int timeout_ms)
+{
+	int ret = __nvsvm_igt_wait_user_fence(job->fd, (uintptr_t)job->fence, job->value, ~0ull,
+					      DRM_NVSVM_WAIT_EQ,
+					      (int64_t)timeout_ms * 1000000, job->channel);
+
+	if (ret == 0)
+		igt_assert_eq_u64(NVSVM_IGT_READ(*job->fence), job->value);
+	return ret;
+}
+
+void nvsvm_igt_job_fini(struct nvsvm_igt_job *job)
+{
+	free(job->buf);
+	free(job->fence);
+	memset(job, 0, sizeof(*job));
+}
+
+uint64_t *nvsvm_igt_svm_code(const char *src)
+{
+	uint64_t *code = NULL;
+	size_t count = 0;
+	char err[256];
+	int ret;
+
+	ret = nvsvm_svm_code(src, &code, &count, err, sizeof(err));
+	igt_assert_f(ret == 0, "kernel does not assemble: %s\n", err);
+	return code;
+}
+
+int nvsvm_igt_svm_launch(int fd, uint32_t channel, const uint64_t *code,
+			 const void *params, uint32_t blocks, uint32_t threads)
+{
+	struct nvsvm_igt_job job;
+	int ret;
+
+	nvsvm_igt_job_init(&job, fd, channel);
+	nvsvm_push_launch(&job.push, (uintptr_t)code, (uintptr_t)params, blocks, threads);
+	nvsvm_igt_job_submit(&job);
+	ret = nvsvm_igt_job_wait(&job, NVSVM_IGT_SVM_TIMEOUT_MS);
+	igt_assert_f(ret != -ETIME, "the job on channel %u did not complete in %u ms\n",
+		     channel, NVSVM_IGT_SVM_TIMEOUT_MS);
+	nvsvm_igt_job_fini(&job);
+	return ret;
+}
+
+void nvsvm_igt_assert_svm_fault(int fd, uint32_t channel, uint64_t address, uint32_t access,
+				uint32_t fault_type, uint32_t reason, uint32_t client)
+{
+	struct drm_nvsvm_channel_get_error err;
+
+	nvsvm_igt_channel_get_error(fd, channel, &err);
+	igt_info("channel %u: error %u access %u fault_type %u client %u reason %u address %#llx\n",
+		 channel, err.error, err.access, err.fault_type, err.client, err.reason,
+		 (unsigned long long)err.address);
+	igt_assert_eq(err.error, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT);
+	igt_assert_eq_u64(err.address, address);
+	igt_assert_eq(err.access, access);
+	igt_assert_eq(err.reason, reason);
+	igt_assert_eq(err.client, client);
+	if (fault_type != NVSVM_IGT_ANY_FAULT_TYPE)
+		igt_assert_eq(err.fault_type, fault_type);
+	else
+		igt_assert(err.fault_type == DRM_NVSVM_FAULT_UNMAPPED ||
+			   err.fault_type == DRM_NVSVM_FAULT_PROTECTION ||
+			   err.fault_type == DRM_NVSVM_FAULT_ATOMIC);
+	igt_assert_eq(err.pad, 0);
+}
+
+void nvsvm_igt_svm_stats(struct nvsvm_device *dev, struct nvsvm_svm_stats *stats)
+{
+	int ret = nvsvm_svm_stats_read(dev, stats);
+
+	igt_require_f(ret != -ENOENT, "no svm_stats in debugfs\n");
+	igt_assert_f(ret == 0, "reading svm_stats: %s\n", strerror(-ret));
+}
+
+void nvsvm_igt_board_name(int fd, char *name, size_t size)
+{
+	char path[64], link[256];
+	const char *base;
+	struct stat st;
+	ssize_t n;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device", major(st.st_rdev),
+		 minor(st.st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	igt_assert_f(n > 0, "readlink %s: %s\n", path, strerror(errno));
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	igt_assert(strlen(base) < size);
+	strcpy(name, base);
+}
+
+void nvsvm_igt_sim_knob_path(int fd, const char *knob, char *path, size_t size)
+{
+	char board[128];
+
+	nvsvm_igt_board_name(fd, board, sizeof(board));
+	snprintf(path, size, "/sys/kernel/debug/nvsvm-sim/%s/%s", board, knob);
+	igt_require_f(access(path, W_OK) == 0, "no fault-injection knob %s: %s\n", path,
+		      strerror(errno));
+}
+
+void nvsvm_igt_sim_knob_write(const char *path, unsigned long value)
+{
+	char buf[32];
+	int fd, len;
+
+	len = snprintf(buf, sizeof(buf), "%lu", value);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	igt_assert_f(fd >= 0, "open %s: %s\n", path, strerror(errno));
+	igt_assert_f(write(fd, buf, len) == len, "write %s: %s\n", path, strerror(errno));
+	close(fd);
+}
+
+unsigned long nvsvm_igt_sim_knob_read(const char *path)
+{
+	unsigned long v;
+	FILE *f = fopen(path, "r");
+	int n;
+
+	igt_assert_f(f, "open %s: %s\n", path, strerror(errno));
+	n = fscanf(f, "%lu", &v);
+	fclose(f);
+	igt_assert_f(n == 1, "cannot parse %s\n", path);
+	return v;
+}

@@ -193,4 +193,92 @@ uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 #define NVSVM_IGT_READ(x) (*(volatile __typeof__(x) *)&(x))
 #define NVSVM_IGT_WRITE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
+/*
+ * Shared virtual memory (uAPI 1.3): an SVM VM mirrors the process, so jobs,
+ * kernels and data all live in plain process memory, and jobs complete
+ * through user fences. The raw ioctls below (__ ones return 0 or -errno)
+ * are what the SVM tests check the kernel through.
+ */
+
+/* How long an SVM job that should complete may take: faults are serviced
+ * by an interpreter's driver, possibly under QEMU's software emulation. */
+#define NVSVM_IGT_SVM_TIMEOUT_MS	60000
+
+/* For nvsvm_igt_assert_svm_fault(): any fault type (see there). */
+#define NVSVM_IGT_ANY_FAULT_TYPE	0xffffffffu
+
+/* SVM_INIT of [@bo_va, @bo_va + @bo_range) as the BO window. */
+int __nvsvm_igt_svm_init(int fd, uint64_t bo_va, uint64_t bo_range);
+void nvsvm_igt_svm_init(int fd, uint64_t bo_va, uint64_t bo_range);
+
+/* WAIT_USER_FENCE (restarted after a signal with the time left). */
+int __nvsvm_igt_wait_user_fence(int fd, uint64_t va, uint64_t value, uint64_t mask,
+				uint32_t op, int64_t timeout_ns, uint32_t channel);
+
+/* EXEC of @count push buffers writing @fence_value at @fence_va when done. */
+int __nvsvm_igt_exec_fence(int fd, uint32_t channel, const struct drm_nvsvm_push *pushes,
+			   uint32_t count, uint64_t fence_va, uint64_t fence_value);
+
+/*
+ * A job in process memory: a push buffer of up to 4 KiB and a user fence,
+ * both malloc'd. Write methods with nvsvm_push_*(&job->push, ...).
+ */
+struct nvsvm_igt_job {
+	int fd;
+	uint32_t channel;
+	struct nvsvm_push push;	/* the methods, written into buf */
+	uint32_t *buf;		/* the push buffer's memory */
+	uint64_t *fence;	/* the user fence: 0 until the job completes */
+	uint64_t value;		/* what the job writes at fence */
+};
+
+void nvsvm_igt_job_init(struct nvsvm_igt_job *job, int fd, uint32_t channel);
+/* EXEC it with its user fence; 0 or -errno. */
+int __nvsvm_igt_job_submit(struct nvsvm_igt_job *job);
+void nvsvm_igt_job_submit(struct nvsvm_igt_job *job);
+/*
+ * Wait at most @timeout_ms for the job's fence, ended early by its
+ * channel's failure: 0, -ETIME, -EIO (the channel failed) or another error.
+ */
+int nvsvm_igt_job_wait(struct nvsvm_igt_job *job, unsigned int timeout_ms);
+/* Free its memory; nothing may use it any more. */
+void nvsvm_igt_job_fini(struct nvsvm_igt_job *job);
+
+/* Assemble @src into malloc'd memory as the GPU reads it; free() it. */
+uint64_t *nvsvm_igt_svm_code(const char *src);
+
+/*
+ * Run @blocks x @threads of the kernel at @code with parameters @params
+ * on @channel and wait for it (NVSVM_IGT_SVM_TIMEOUT_MS): 0 if it
+ * completed, -EIO if the channel failed, or the wait's error.
+ */
+int nvsvm_igt_svm_launch(int fd, uint32_t channel, const uint64_t *code,
+			 const void *params, uint32_t blocks, uint32_t threads);
+
+/*
+ * @channel failed with MMU_FAULT at @address by @access of @client, and
+ * the kernel cancelled it for @reason; its fault type is @fault_type, or
+ * anything with NVSVM_IGT_ANY_FAULT_TYPE (what the GPU's page table held
+ * depends on what the driver mapped before: an untouched page is invalid,
+ * one read before may be mapped read-only).
+ */
+void nvsvm_igt_assert_svm_fault(int fd, uint32_t channel, uint64_t address, uint32_t access,
+				uint32_t fault_type, uint32_t reason, uint32_t client);
+
+/* The driver's svm_stats; skips the subtest if it has none (no debugfs). */
+void nvsvm_igt_svm_stats(struct nvsvm_device *dev, struct nvsvm_svm_stats *stats);
+
+/* The emulator's board of render node @fd ("nvsvm-gpu0"), from sysfs. */
+void nvsvm_igt_board_name(int fd, char *name, size_t size);
+
+/*
+ * The emulator's fault-injection knob @knob of @fd's GPU
+ * (/sys/kernel/debug/nvsvm-sim/<board>/<knob>): skips the subtest if the
+ * emulator was built without fault injection. Writing arms it; reading
+ * tells what is left.
+ */
+void nvsvm_igt_sim_knob_path(int fd, const char *knob, char *path, size_t size);
+void nvsvm_igt_sim_knob_write(const char *path, unsigned long value);
+unsigned long nvsvm_igt_sim_knob_read(const char *path);
+
 #endif /* NVSVM_IGT_H */

@@ -5,7 +5,8 @@
 # test kernel (NVSVM_KERNEL=lts|mainline), build the module and userspace,
 # boot the kernel in a VM, load nvsvm, and show what the GPU is: the driver's
 # probe messages, nvsvm-info, and every sample in userspace/samples, which
-# run work on the GPU and say what it did.
+# run work on the GPU and say what it did (the SVM samples say so and skip
+# on a driver without SVM), then the driver's SVM statistics if it has them.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,6 +29,11 @@ for s in userspace/build/samples/*; do
 	[ -x "\$s" ] || continue
 	echo "--- sample \$(basename "\$s"):"
 	"\$s"
+done
+for f in /sys/kernel/debug/dri/nvsvm-gpu*/svm_stats; do
+	[ -r "\$f" ] || continue
+	echo "--- SVM statistics after the samples (\$f):"
+	grep -vE '^(batch_size|service_us) ' "\$f" || true
 done
 rmmod nvsvm
 rmmod nvsvm_sim

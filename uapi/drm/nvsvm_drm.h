@@ -400,7 +400,8 @@ struct drm_nvsvm_sync {
  * non-zero flags, an in-sync with no fence yet, a @user_fence_va that is
  * not 8-byte aligned or not below %DRM_NVSVM_VA_USER_END, or a non-zero
  * @user_fence_va or @user_fence_value on a channel that is not in fault
- * mode; -EOPNOTSUPP for out-syncs on a channel in fault mode; -EBUSY when
+ * mode, or a non-zero @user_fence_value without a @user_fence_va;
+ * -EOPNOTSUPP for out-syncs on a channel in fault mode; -EBUSY when
  * a channel in fault mode has no room left in its ring (wait for a user
  * fence and retry); -EBADF when the file's VM mirrors another process;
  * -ENOENT for an unknown @channel or syncobj; -EFAULT if an array cannot
@@ -439,7 +440,8 @@ struct drm_nvsvm_exec {
 	 * @user_fence_value (64 bits, little-endian) once every method of the
 	 * job has completed, raising an interrupt that wakes
 	 * DRM_IOCTL_NVSVM_WAIT_USER_FENCE; 8-byte aligned, in the process's
-	 * memory. 0: the job writes no user fence.
+	 * memory. 0: the job writes no user fence. A job that fails never
+	 * writes its user fence.
 	 */
 	__u64 user_fence_va;
 
@@ -650,8 +652,10 @@ struct drm_nvsvm_channel_get_error {
  * A VM mirrors one process. Once SVM is initialised, the ioctls that use
  * the VM (VM_BIND, CHANNEL_ALLOC, EXEC, WAIT_USER_FENCE, SVM_INIT) fail
  * with -EBADF when called from another process (one that inherited the
- * file over fork(), or received it over a socket). Closing the file works
- * from anywhere.
+ * file over fork(), or received it over a socket). The ioctls that do not
+ * reach the mirrored address space (GET_PARAM, the BO ioctls,
+ * CHANNEL_FREE, CHANNEL_GET_ERROR) work from any process holding the file,
+ * as for any shared file; so does closing it.
  *
  * Fault mode: the channels of an SVM VM may fault, and a fault is serviced
  * by the kernel, which may allocate memory. A dma-fence must never wait on
@@ -669,10 +673,14 @@ struct drm_nvsvm_channel_get_error {
 /**
  * struct drm_nvsvm_svm_init - Argument of DRM_IOCTL_NVSVM_SVM_INIT
  *
+ * Once SVM is initialised, DRM_IOCTL_NVSVM_VM_BIND maps only inside the
+ * window: a MAP range not wholly inside it fails with -EINVAL.
+ *
  * Errors: -EINVAL for non-zero @flags or @pad, a @bo_va or @bo_range not
- * page aligned, or a window that wraps or ends above
- * %DRM_NVSVM_VA_USER_END; -EBUSY if the VM mirrors a process already, has
- * channels, or has BO mappings outside the window; -ENOMEM.
+ * page aligned, a non-zero @bo_va with a zero @bo_range, or a window that
+ * wraps or ends above %DRM_NVSVM_VA_USER_END; -EBUSY if the VM mirrors a
+ * process already, has channels (held now: freed ones do not count), or
+ * has BO mappings outside the window; -ENOMEM.
  */
 struct drm_nvsvm_svm_init {
 	/** @flags: Must be zero; no flags are defined yet. */
@@ -684,7 +692,7 @@ struct drm_nvsvm_svm_init {
 	/** @bo_va: Start of the BO window. */
 	__u64 bo_va;
 
-	/** @bo_range: Size of the BO window in bytes; 0 for none. */
+	/** @bo_range: Size of the BO window in bytes; 0 for none (@bo_va 0 too). */
 	__u64 bo_range;
 };
 
@@ -715,8 +723,10 @@ enum drm_nvsvm_wait_op {
  * with @value as @op says, or @timeout_ns has passed. It is woken by the
  * GPU's interrupt for a user fence write (and checks the memory again each
  * time); a CPU write to the memory is seen at the next wakeup or the
- * timeout, whichever comes first. With a @channel, the wait also ends when
- * that channel fails.
+ * timeout, whichever comes first (the memory is checked once more when the
+ * timeout expires). With a @channel, the wait also ends when that channel
+ * fails. The value is checked first: a wait whose condition holds returns
+ * 0 even if the channel has failed.
  *
  * If a signal interrupts the wait, @timeout_ns is updated to the time left
  * and the ioctl is restarted (or fails with -EINTR), so that a restarted

@@ -33,6 +33,9 @@ struct nvsvm_device_info {
 	int version_minor;
 	int version_patchlevel;
 	uint32_t channel_count;	/* hardware channels; 0 before uAPI 1.2 */
+	/* The most channels one open file may hold; 0 before uAPI 1.3. */
+	uint32_t channels_per_file;
+	int svm;		/* 1 if the driver has SVM (uAPI 1.3), else 0 */
 };
 
 /* Number of nvsvm GPUs (render nodes) on the system, or a negative errno. */
@@ -179,6 +182,8 @@ struct nvsvm_channel_error {
 	uint32_t fault_type;	/* MMU_FAULT: DRM_NVSVM_FAULT_* */
 	uint32_t client;	/* MMU_FAULT: DRM_NVSVM_FAULT_CLIENT_* */
 	uint64_t address;	/* the faulting VA, or the push buffer's VA, else 0 */
+	uint32_t reason;	/* MMU_FAULT: DRM_NVSVM_FAULT_REASON_*, why the kernel
+				 * cancelled the access; 0 before uAPI 1.3 */
 };
 
 /* The first error of @channel; all zero while it has not failed. */
@@ -195,10 +200,14 @@ const char *nvsvm_channel_error_name(uint32_t error);
 const char *nvsvm_access_name(uint32_t access);
 const char *nvsvm_fault_type_name(uint32_t fault_type);
 const char *nvsvm_fault_client_name(uint32_t client);
+/* Why the kernel cancelled an access, e.g. "the mapping does not allow the access". */
+const char *nvsvm_fault_reason_name(uint32_t reason);
 
 /*
  * @err as one line into @buf (at most @size bytes, NUL-terminated), e.g.
- * "MMU fault: write at 0x7f0000001000 (unmapped) by the SM"; returns @buf.
+ * "MMU fault: write at 0x7f0000001000 (unmapped) by the SM", followed for
+ * a fault the kernel cancelled (uAPI 1.3) by why, e.g. ": nothing is
+ * mapped there"; returns @buf.
  */
 char *nvsvm_channel_error_format(const struct nvsvm_channel_error *err, char *buf,
 				 size_t size);
@@ -288,6 +297,145 @@ int nvsvm_buffer_create(struct nvsvm_device *dev, uint64_t size, uint32_t bind_f
  * using it any more. Does nothing for a zeroed buffer; zeroes *@buf.
  */
 void nvsvm_buffer_destroy(struct nvsvm_device *dev, struct nvsvm_buffer *buf);
+
+/*
+ * Shared virtual memory (uAPI 1.3; the "Shared virtual memory" section of
+ * nvsvm_drm.h). After nvsvm_svm_init() the device's VM mirrors the calling
+ * process: the GPU reaches any address the process maps (malloc'd memory,
+ * stacks, file mappings) as the CPU does, faulting on first touch while the
+ * kernel services the fault. Kernels, their parameters and push buffers
+ * can all live in plain process memory and be passed by address. Channels
+ * allocated afterwards run in fault mode: their jobs take no out-syncs and
+ * complete through user fences, 64-bit values the GPU writes into process
+ * memory when a job is done, which nvsvm_wait_user_fence() waits for.
+ * Only the process that called nvsvm_svm_init() may use the device from
+ * then on (another one, say a child after fork(), gets -EBADF): a child
+ * opens a device of its own.
+ */
+
+/* 1 if the driver has SVM (uAPI 1.3 or later), else 0. */
+int nvsvm_svm_supported(const struct nvsvm_device *dev);
+
+/*
+ * Make the device's VM mirror the calling process's address space. Buffer
+ * objects keep the window [@bo_va, @bo_va + @bo_range) (page aligned; 0, 0
+ * for none): nvsvm_vm_map() maps BOs there and only there, and the GPU sees
+ * them, not the process's memory, in it (reserve the window in the process
+ * with a PROT_NONE mapping). Call it before allocating any channel.
+ * -EOPNOTSUPP if the driver has no SVM; otherwise SVM_INIT's errors:
+ * -EINVAL (misaligned window, or one that wraps or ends above
+ * DRM_NVSVM_VA_USER_END), -EBUSY (SVM already initialised, channels
+ * allocated, or BO mappings outside the window), -ENOMEM.
+ */
+int nvsvm_svm_init(struct nvsvm_device *dev, uint64_t bo_va, uint64_t bo_range);
+
+/*
+ * Assemble @src (docs/isa.md) into memory the GPU can run it from in an
+ * SVM VM: *@code is a malloc'd array of *@count little-endian instruction
+ * words (8-byte aligned), LAUNCH it by its address and free() it once no
+ * job uses it. Errors as nvsvm_assemble()'s (nvsvm_asm.h), with @err.
+ */
+int nvsvm_svm_code(const char *src, uint64_t **code, size_t *count, char *err,
+		   size_t errlen);
+
+/*
+ * The push buffer @p was written into as EXEC takes it in an SVM VM, where
+ * its GPU VA is its address: *@out = { (uintptr_t)p->dw, p->len }. -ENOSPC
+ * if a method did not fit, -EINVAL if it is empty or not below
+ * DRM_NVSVM_VA_USER_END. The memory must stay as it is until the job has
+ * completed.
+ */
+int nvsvm_push_to_exec(const struct nvsvm_push *p, struct drm_nvsvm_push *out);
+
+/*
+ * Wait until the 64-bit value at @va compares with @value as @op says
+ * (DRM_NVSVM_WAIT_EQ, _NEQ, _GT, _GTE, _LT, _LTE; unsigned, of the bits in
+ * @mask of both), at most @timeout_ns nanoseconds (0: check once;
+ * negative: no limit). With a @channel (0: none) the wait also ends when
+ * that channel fails, with -EIO (nvsvm_channel_get_error() says why).
+ * Restarts after a signal with the time that was left, so that signals do
+ * not make it wait longer in all. Returns 0, -ETIME when the time ran out,
+ * -EIO, or WAIT_USER_FENCE's other errors (-EINVAL, -EFAULT, -ENOENT,
+ * -EBADF).
+ */
+int nvsvm_wait_user_fence(struct nvsvm_device *dev, uint64_t va, uint64_t value,
+			  uint64_t mask, uint32_t op, int64_t timeout_ns, uint32_t channel);
+
+/*
+ * Submit a job of @push_count push buffers to @channel, a channel in fault
+ * mode, which writes @fence_value at @fence_va (8-byte aligned; 0: no user
+ * fence) once it has completed. In-syncs work as with nvsvm_exec(); there
+ * are no out-syncs in fault mode. The library remembers the channel's last
+ * user fence: when the channel's ring is full (EXEC's -EBUSY) it waits for
+ * that fence and tries again, for at most @busy_timeout_ns in all
+ * (negative: no limit), then gives up with -EBUSY, as it does at once if
+ * no job of the channel had a user fence. -EIO if the channel failed while
+ * it waited; otherwise EXEC's errors.
+ */
+int nvsvm_exec_fence(struct nvsvm_device *dev, uint32_t channel,
+		     const struct drm_nvsvm_push *pushes, uint32_t push_count,
+		     const struct drm_nvsvm_sync *in, uint32_t in_count,
+		     uint64_t fence_va, uint64_t fence_value, int64_t busy_timeout_ns);
+
+/*
+ * Each channel in fault mode can have a timeline kept by the library: a
+ * 64-bit word of process memory to which its jobs write increasing
+ * sequence numbers. nvsvm_svm_submit() submits a job that writes the next
+ * one and returns it in *@seqno (waiting for room in the ring as
+ * nvsvm_exec_fence() does, for at most @busy_timeout_ns); nvsvm_svm_wait()
+ * waits until the job of @seqno, and so every earlier job of the channel,
+ * has completed (0), the time ran out (-ETIME) or the channel failed
+ * (-EIO). nvsvm_channel_free() releases the timeline.
+ */
+int nvsvm_svm_submit(struct nvsvm_device *dev, uint32_t channel,
+		     const struct drm_nvsvm_push *pushes, uint32_t push_count,
+		     int64_t busy_timeout_ns, uint64_t *seqno);
+int nvsvm_svm_wait(struct nvsvm_device *dev, uint32_t channel, uint64_t seqno,
+		   int64_t timeout_ns);
+
+/* nvsvm_svm_submit() then nvsvm_svm_wait(), within @timeout_ns in all. */
+int nvsvm_svm_exec_wait(struct nvsvm_device *dev, uint32_t channel,
+			const struct drm_nvsvm_push *pushes, uint32_t push_count,
+			int64_t timeout_ns);
+
+/*
+ * The driver's SVM statistics (debugfs, svm_stats of the device), counters
+ * since the GPU was probed: take differences. Buckets of the histograms are
+ * powers of two: [i] counts batches of 2^i to 2^(i+1) - 1 faults, or of
+ * 2^i to 2^(i+1) - 1 microseconds of service.
+ */
+#define NVSVM_SVM_STATS_BUCKETS	32
+struct nvsvm_svm_stats {
+	uint64_t faults;	/* fault-buffer entries read */
+	uint64_t batches;	/* batches drained, each ending with at most one replay */
+	uint64_t duplicates;	/* entries coalesced away */
+	uint64_t replays;	/* FAULT_REPLAY writes */
+	uint64_t cancels;	/* targeted cancels */
+	uint64_t invalidations;	/* mmu-notifier invalidations that zapped GPU mappings */
+	uint64_t blocks;	/* 2 MiB blocks serviced (one hmm_range_fault each) */
+	uint64_t retries;	/* servicing passes repeated because the range changed */
+	uint64_t map_4k;	/* 4 KiB GPU mappings made */
+	uint64_t map_2m;	/* 2 MiB GPU mappings made */
+	uint64_t exclusive;	/* pages made device-exclusive for GPU atomics */
+	uint64_t batch_size[NVSVM_SVM_STATS_BUCKETS];
+	uint64_t service_us[NVSVM_SVM_STATS_BUCKETS];
+};
+
+/*
+ * Read the statistics of @dev: /sys/kernel/debug/dri/<minor>/svm_stats, or
+ * failing that /sys/kernel/debug/dri/<board>/svm_stats. -ENOENT if there is
+ * no such file (debugfs not mounted, or a driver without SVM), -EACCES
+ * without the rights (debugfs is root's), -EPROTO if it does not parse.
+ */
+int nvsvm_svm_stats_read(struct nvsvm_device *dev, struct nvsvm_svm_stats *stats);
+
+/*
+ * Parse the text of an svm_stats file (one "key value" line each, the
+ * histograms as "key bound:count ..."). Unknown keys are ignored; a known
+ * counter missing, a malformed line or a bucket bound that is not a power
+ * of two is -EPROTO.
+ */
+int nvsvm_svm_stats_parse(const char *text, struct nvsvm_svm_stats *stats);
 
 #ifdef __cplusplus
 }

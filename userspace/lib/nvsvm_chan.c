@@ -21,6 +21,7 @@
 
 #include "nvsvm.h"
 #include "nvsvm_drm.h"
+#include "nvsvm_internal.h"
 
 _Static_assert(NVSVM_SYNCOBJ_SIGNALED == DRM_SYNCOBJ_CREATE_SIGNALED,
 	       "NVSVM_SYNCOBJ_SIGNALED is passed to the kernel as is");
@@ -59,8 +60,13 @@ int nvsvm_channel_alloc(struct nvsvm_device *dev, uint32_t *channel)
 int nvsvm_channel_free(struct nvsvm_device *dev, uint32_t channel)
 {
 	struct drm_nvsvm_channel_free args = { .channel = channel };
+	int ret;
 
-	return dev_ioctl(dev, DRM_IOCTL_NVSVM_CHANNEL_FREE, &args);
+	ret = dev_ioctl(dev, DRM_IOCTL_NVSVM_CHANNEL_FREE, &args);
+	/* Once freed, none of its jobs writes its timeline any more. */
+	if (!ret)
+		nvsvm_chan_state_drop(dev, channel);
+	return ret;
 }
 
 int nvsvm_channel_get_error(struct nvsvm_device *dev, uint32_t channel,
@@ -77,6 +83,7 @@ int nvsvm_channel_get_error(struct nvsvm_device *dev, uint32_t channel,
 	err->fault_type = args.fault_type;
 	err->client = args.client;
 	err->address = args.address;
+	err->reason = args.reason;
 	return 0;
 }
 
@@ -96,6 +103,8 @@ const char *nvsvm_channel_error_name(uint32_t error)
 		[DRM_NVSVM_CHANNEL_ERROR_WATCHDOG] = "watchdog: launch ran too long",
 		[DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD] = "malformed push buffer",
 		[DRM_NVSVM_CHANNEL_ERROR_TIMEOUT] = "job timeout",
+		/* DRM_NVSVM_CHANNEL_ERROR_GPU_HANG (CONTRACTS.md, uAPI 1.3) */
+		[8] = "GPU hang: the channel was reset",
 	};
 
 	return name_of(names, ARRAY_SIZE(names), error);
@@ -137,6 +146,22 @@ const char *nvsvm_fault_client_name(uint32_t client)
 	return name_of(names, ARRAY_SIZE(names), client);
 }
 
+const char *nvsvm_fault_reason_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[0] = "none",
+		[DRM_NVSVM_FAULT_REASON_UNMAPPED] = "nothing is mapped there",
+		[DRM_NVSVM_FAULT_REASON_PROTECTION] = "the mapping does not allow the access",
+		[DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE] = "the address is outside the VM's user range",
+		[DRM_NVSVM_FAULT_REASON_NO_MEMORY] = "out of memory servicing the fault",
+		[DRM_NVSVM_FAULT_REASON_PROCESS_GONE] = "the process has exited",
+		[DRM_NVSVM_FAULT_REASON_BUSY] = "the range kept changing",
+		[DRM_NVSVM_FAULT_REASON_UNSUPPORTED] = "the access is not supported on that memory",
+	};
+
+	return name_of(names, ARRAY_SIZE(names), reason);
+}
+
 char *nvsvm_channel_error_format(const struct nvsvm_channel_error *err, char *buf,
 				 size_t size)
 {
@@ -147,10 +172,11 @@ char *nvsvm_channel_error_format(const struct nvsvm_channel_error *err, char *bu
 		snprintf(buf, size, "no error");
 		break;
 	case DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT:
-		snprintf(buf, size, "%s: %s at %#llx (%s) by the %s",
+		snprintf(buf, size, "%s: %s at %#llx (%s) by the %s%s%s",
 			 nvsvm_channel_error_name(err->error), nvsvm_access_name(err->access),
 			 (unsigned long long)err->address, nvsvm_fault_type_name(err->fault_type),
-			 nvsvm_fault_client_name(err->client));
+			 nvsvm_fault_client_name(err->client), err->reason ? ": " : "",
+			 err->reason ? nvsvm_fault_reason_name(err->reason) : "");
 		break;
 	case DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD:
 		snprintf(buf, size, "%s at %#llx", nvsvm_channel_error_name(err->error),

@@ -16,13 +16,9 @@
 
 #include "nvsvm.h"
 #include "nvsvm_drm.h"
+#include "nvsvm_internal.h"
 
 #define NVSVM_MAX_DRM_DEVICES 64
-
-struct nvsvm_device {
-	int fd;
-	char node[64];
-};
 
 static int is_nvsvm(int fd)
 {
@@ -98,6 +94,7 @@ int nvsvm_device_count(void)
 int nvsvm_device_open(int index, struct nvsvm_device **out)
 {
 	struct nvsvm_device *dev;
+	drmVersionPtr ver;
 	int ret;
 
 	if (index < 0)
@@ -110,15 +107,44 @@ int nvsvm_device_open(int index, struct nvsvm_device **out)
 		free(dev);
 		return ret;
 	}
+	ver = drmGetVersion(dev->fd);
+	if (!ver) {
+		ret = errno ? -errno : -EIO;
+		close(dev->fd);
+		free(dev);
+		return ret;
+	}
+	dev->version_major = ver->version_major;
+	dev->version_minor = ver->version_minor;
+	drmFreeVersion(ver);
+	dev->pid = getpid();
+	pthread_mutex_init(&dev->lock, NULL);
 	*out = dev;
 	return 0;
 }
 
 void nvsvm_device_close(struct nvsvm_device *dev)
 {
+	size_t i;
+
 	if (!dev)
 		return;
+	/*
+	 * The channels with a timeline are freed first: closing the file does
+	 * not free them while a BO mapping still holds it open, and their jobs
+	 * must not write the timelines once they are freed. Not from a child
+	 * of fork(): the channels are its parent's, the memory its own copy.
+	 */
+	for (i = 0; i < dev->nr_chans; i++) {
+		struct drm_nvsvm_channel_free args = { .channel = dev->chans[i].channel };
+
+		if (dev->chans[i].timeline && getpid() == dev->pid)
+			drmIoctl(dev->fd, DRM_IOCTL_NVSVM_CHANNEL_FREE, &args);
+		free(dev->chans[i].timeline);
+	}
 	close(dev->fd);
+	free(dev->chans);
+	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 }
 
@@ -177,5 +203,11 @@ int nvsvm_device_query_info(struct nvsvm_device *dev, struct nvsvm_device_info *
 	if (nvsvm_device_get_param(dev, DRM_NVSVM_PARAM_CHANNEL_COUNT, &v[0]))
 		v[0] = 0;
 	info->channel_count = v[0];
+	/* Since uAPI 1.3, as is SVM. */
+	info->svm = info->version_major == 1 && info->version_minor >= 3;
+	if (!info->svm ||
+	    nvsvm_device_get_param(dev, DRM_NVSVM_PARAM_CHANNELS_PER_FILE, &v[0]))
+		v[0] = 0;
+	info->channels_per_file = v[0];
 	return 0;
 }

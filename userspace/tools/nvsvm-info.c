@@ -63,6 +63,10 @@ int main(void)
 		printf("  SMs:         %u\n", info.sm_count);
 		printf("  copy engines: %u\n", info.ce_count);
 		printf("  channels:    %u\n", info.channel_count);
+		if (info.channels_per_file)
+			printf("  per file:    %u channels\n", info.channels_per_file);
+		printf("  SVM:         %s\n", info.svm ? "yes (uAPI 1.3)" :
+		       "no (needs uAPI 1.3)");
 		printf("  VA bits:     %u\n", info.va_bits);
 		printf("  page sizes:  ");
 		print_page_sizes(info.page_sizes);
