@@ -1151,7 +1151,8 @@ int nvsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
 	} else {
 		ret = -EINVAL;
 		if (!IS_ALIGNED(args->user_fence_va, 8) ||
-		    args->user_fence_va >= DRM_NVSVM_VA_USER_END)
+		    args->user_fence_va >= DRM_NVSVM_VA_USER_END ||
+		    (!args->user_fence_va && args->user_fence_value))
 			goto out_put;
 		/* A dma-fence must never wait on fault servicing. */
 		ret = -EOPNOTSUPP;

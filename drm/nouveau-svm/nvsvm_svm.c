@@ -296,8 +296,9 @@ int nvsvm_ioctl_svm_init(struct drm_device *drm, void *data, struct drm_file *fi
 	u64 end;
 	int ret;
 
+	/* No window is bo_va 0 too: unused fields are zero. */
 	if (args->flags || args->pad || !PAGE_ALIGNED(args->bo_va) ||
-	    !PAGE_ALIGNED(args->bo_range) ||
+	    !PAGE_ALIGNED(args->bo_range) || (args->bo_va && !args->bo_range) ||
 	    check_add_overflow(args->bo_va, args->bo_range, &end) ||
 	    end > DRM_NVSVM_VA_USER_END)
 		return -EINVAL;
