@@ -1260,7 +1260,13 @@ igt_main
 
 	igt_describe("GPU accesses in the kernel half of the VM (from DRM_NVSVM_VA_USER_END up) fail with reason OUT_OF_RANGE: an SM read, an SM write at the top, and a host semaphore write.");
 	igt_subtest("kernel-half") {
-		const uint64_t low = DRM_NVSVM_VA_USER_END + 0x1008;
+		/*
+		 * Not right at DRM_NVSVM_VA_USER_END: the kernel maps its
+		 * channels' rings from there (docs/driver.md), which a job can
+		 * read. 1 GiB above, nothing is mapped.
+		 */
+		const uint64_t kernel = DRM_NVSVM_VA_USER_END + (1ull << 30);
+		const uint64_t low = kernel + 0x1008;
 		const uint64_t top = (1ull << 48) - page + 0x10;
 		struct nvsvm_igt_job job;
 		uint32_t c;
@@ -1281,11 +1287,10 @@ igt_main
 
 		c = nvsvm_igt_channel_alloc(fd);
 		nvsvm_igt_job_init(&job, fd, c);
-		nvsvm_push_sem_release(&job.push, DRM_NVSVM_VA_USER_END + 0x40, 1,
-				       NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_push_sem_release(&job.push, kernel + 0x40, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
 		nvsvm_igt_job_submit(&job);
 		igt_assert_eq(nvsvm_igt_job_wait(&job, TIMEOUT), -EIO);
-		nvsvm_igt_assert_svm_fault(fd, c, DRM_NVSVM_VA_USER_END + 0x40,
+		nvsvm_igt_assert_svm_fault(fd, c, kernel + 0x40,
 					   DRM_NVSVM_ACCESS_WRITE, DRM_NVSVM_FAULT_UNMAPPED,
 					   DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE,
 					   DRM_NVSVM_FAULT_CLIENT_HOST);
@@ -1395,7 +1400,13 @@ igt_main
 		fill_pages(p, n, 17);
 		check_gpu_reads_pages(p, n, 17);
 		stats(&s0);
-		q = mremap(p, n * page, n * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+		/*
+		 * The new address explicitly: glibc 2.36's mremap() passes
+		 * whatever is in the fifth argument's register unless
+		 * MREMAP_FIXED is given, and the kernel refuses a misaligned
+		 * one with -EINVAL.
+		 */
+		q = mremap(p, n * page, n * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 		igt_require_f(q != MAP_FAILED || errno != EINVAL,
 			      "the kernel has no MREMAP_DONTUNMAP\n");
 		igt_assert_f(q != MAP_FAILED, "mremap: %s\n", strerror(errno));
