@@ -540,8 +540,10 @@ enum drm_nvsvm_fault_reason {
 	 */
 	DRM_NVSVM_FAULT_REASON_PROTECTION = 2,
 	/**
-	 * @DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE: The address is not one the VM
-	 * lets jobs reach: at or above %DRM_NVSVM_VA_USER_END.
+	 * @DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE: The address is in the kernel
+	 * half, at or above %DRM_NVSVM_VA_USER_END, where the VM maps nothing
+	 * of the process or of its BOs (only the kernel's own mappings, such
+	 * as channel rings, which jobs may read).
 	 */
 	DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE = 3,
 	/**
