@@ -789,6 +789,21 @@ static u32 nvsvm_svm_pte_flags(u8 flags)
 	return pte;
 }
 
+/*
+ * A faulting page that will not be mapped (its DMA mapping failed) is
+ * cancelled, or the replay would only bring the fault back.
+ */
+static void nvsvm_svm_fail_unmapped(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_fault *faults,
+				    unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!faults[i].reason &&
+		    !(ctx->flags[nvsvm_svm_page_index(faults[i].va)] & NVSVM_SVM_PAGE_PTE))
+			faults[i].reason = DRM_NVSVM_FAULT_REASON_NO_MEMORY;
+}
+
 /* Undo the DMA mappings a pass made before it found it must retry. */
 static void nvsvm_svm_unmap_fresh(struct nvsvm_svm_ctx *ctx, bool large)
 {
@@ -1068,6 +1083,8 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			nvsvm_svm_fail(faults, n, DRM_NVSVM_FAULT_REASON_NO_MEMORY);
 			return;
 		}
+		if (!large)
+			nvsvm_svm_fail_unmapped(ctx, faults, n);
 		if (large)
 			ret = nvsvm_vm_pt_stage(vm, &st, block->va, NVSVM_SVM_BLOCK_SIZE,
 						NVSVM_PTE_SHIFT_2M);
