@@ -201,6 +201,9 @@ static int nvsvm_svm_stats_show(struct seq_file *m, void *data)
 	seq_printf(m, "time_hmm_us %lld\n", div_s64(atomic64_read(&s->time_hmm_ns), 1000));
 	seq_printf(m, "time_dma_us %lld\n", div_s64(atomic64_read(&s->time_dma_ns), 1000));
 	seq_printf(m, "time_commit_us %lld\n", div_s64(atomic64_read(&s->time_commit_ns), 1000));
+	seq_printf(m, "time_stage_us %lld\n", div_s64(atomic64_read(&s->time_stage_ns), 1000));
+	seq_printf(m, "time_lock_us %lld\n", div_s64(atomic64_read(&s->time_lock_ns), 1000));
+	seq_printf(m, "time_inv_us %lld\n", div_s64(atomic64_read(&s->time_inv_ns), 1000));
 	nvsvm_svm_stats_hist(m, "batch_size", s->batch_size, NVSVM_SVM_BATCH_BUCKETS);
 	nvsvm_svm_stats_hist(m, "service_us", s->service_us, NVSVM_SVM_LATENCY_BUCKETS);
 	return 0;
@@ -835,8 +838,7 @@ static void nvsvm_svm_unmap_old(struct nvsvm_svm_ctx *ctx)
  * From hmm_range_fault()'s answer, work out what to map: a 2 MiB page if
  * the CPU maps the whole block with one, else each page the CPU maps, and
  * DMA-map what the block does not hold already. The GPU gets write access
- * only where it asked for it (so that the CPU's dirty tracking saw a write
- * fault) and the CPU allows it, and atomics only through @atomic_ok.
+ * where the CPU's PTE allows it, and atomics only through @atomic_ok.
  * Return: whether the block is one 2 MiB page, or a negative errno.
  */
 static int nvsvm_svm_prepare(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_block *block,
@@ -847,7 +849,6 @@ static int nvsvm_svm_prepare(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_block *
 	unsigned int count = (ctx->end - ctx->start) >> PAGE_SHIFT;
 	unsigned long p0 = ctx->pfns[0];
 	unsigned int i;
-	bool want_write = false;
 
 	bitmap_zero(ctx->fresh, NVSVM_SVM_BLOCK_PAGES);
 	memset(ctx->flags, 0, sizeof(ctx->flags));
@@ -858,7 +859,6 @@ static int nvsvm_svm_prepare(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_block *
 			continue;
 		ctx->flags[pg] = NVSVM_SVM_PAGE_PTE |
 				 (nvsvm_svm_is_write(faults[i].access) ? NVSVM_SVM_PAGE_WRITE : 0);
-		want_write |= nvsvm_svm_is_write(faults[i].access);
 	}
 
 	if (count == NVSVM_SVM_BLOCK_PAGES && (p0 & HMM_PFN_VALID) &&
@@ -867,10 +867,7 @@ static int nvsvm_svm_prepare(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_block *
 		u8 flags = NVSVM_SVM_PAGE_PTE | NVSVM_SVM_PAGE_DMA;
 		dma_addr_t dma;
 
-		if (want_write && (p0 & HMM_PFN_WRITE))
-			flags |= NVSVM_SVM_PAGE_WRITE;
-		else if (block->large && (block->flags[0] & NVSVM_SVM_PAGE_WRITE) &&
-			 (p0 & HMM_PFN_WRITE))
+		if (p0 & HMM_PFN_WRITE)
 			flags |= NVSVM_SVM_PAGE_WRITE;
 		if (!bitmap_empty(ctx->atomic_ok, NVSVM_SVM_BLOCK_PAGES) ||
 		    (block->large && block->pfn[0] == pfn &&
@@ -910,13 +907,13 @@ small:
 		}
 		pfn = p & ~HMM_PFN_FLAGS;
 		flags = NVSVM_SVM_PAGE_PTE | NVSVM_SVM_PAGE_DMA;
-		if (p & HMM_PFN_WRITE) {
-			/* Asked for now, or already writable for an earlier write fault. */
-			if ((ctx->flags[pg] & NVSVM_SVM_PAGE_WRITE) ||
-			    (!block->large && block->pfn[pg] == pfn &&
-			     (block->flags[pg] & NVSVM_SVM_PAGE_WRITE)))
-				flags |= NVSVM_SVM_PAGE_WRITE;
-		}
+		/*
+		 * Writable where the CPU's PTE is, as for the CPU: a read
+		 * fault followed by writes then costs no upgrade fault and
+		 * no TLB invalidate per page.
+		 */
+		if (p & HMM_PFN_WRITE)
+			flags |= NVSVM_SVM_PAGE_WRITE;
 		if (test_bit(pg, ctx->atomic_ok))
 			flags |= NVSVM_SVM_PAGE_ATOMIC;
 		else if (!block->large && block->pfn[pg] == pfn &&
@@ -1085,12 +1082,14 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 		}
 		if (!large)
 			nvsvm_svm_fail_unmapped(ctx, faults, n);
+		t = ktime_get_ns();
 		if (large)
 			ret = nvsvm_vm_pt_stage(vm, &st, block->va, NVSVM_SVM_BLOCK_SIZE,
 						NVSVM_PTE_SHIFT_2M);
 		else
 			ret = nvsvm_vm_pt_stage(vm, &st, ctx->start, ctx->end - ctx->start,
 						NVSVM_PTE_SHIFT_4K);
+		atomic64_add(ktime_get_ns() - t, &stats->time_stage_ns);
 		if (ret) {
 			nvsvm_vm_pt_stage_fini(vm, &st);
 			nvsvm_svm_unmap_fresh(ctx, large);
@@ -1100,6 +1099,7 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 
 		t = ktime_get_ns();
 		mutex_lock(&vm->notifier_lock);
+		atomic64_add(ktime_get_ns() - t, &stats->time_lock_ns);
 		if (mmu_interval_read_retry(&region->notifier, seq)) {
 			mutex_unlock(&vm->notifier_lock);
 			nvsvm_vm_pt_stage_fini(vm, &st);
@@ -1110,8 +1110,12 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 		replaced = nvsvm_svm_commit(ctx, &st, block, large);
 		mutex_unlock(&vm->notifier_lock);
 
-		if (replaced)
+		if (replaced) {
+			u64 ti = ktime_get_ns();
+
 			nvsvm_vm_tlb_invalidate(vm, ctx->start, ctx->end - ctx->start, true);
+			atomic64_add(ktime_get_ns() - ti, &stats->time_inv_ns);
+		}
 		nvsvm_vm_pt_stage_fini(vm, &st);
 		nvsvm_svm_unmap_old(ctx);
 		atomic64_add(ktime_get_ns() - t, &stats->time_commit_ns);

@@ -74,6 +74,12 @@ struct nvsvm_svm_stats {
 	atomic64_t time_dma_ns;
 	/** @time_commit_ns: ... committing PTEs, invalidating, unmapping what was replaced. */
 	atomic64_t time_commit_ns;
+	/** @time_stage_ns: ... staging page tables (before the commit). */
+	atomic64_t time_stage_ns;
+	/** @time_lock_ns: ... of the commit, waiting for the notifier lock. */
+	atomic64_t time_lock_ns;
+	/** @time_inv_ns: ... of the commit, in the TLB invalidate. */
+	atomic64_t time_inv_ns;
 };
 
 /* Per-page state of a block (&nvsvm_svm_block.flags). */
