@@ -457,6 +457,7 @@ static struct dma_fence *nvsvm_job_run_lr(struct nvsvm_job *job)
 	u32 entries = nvsvm_job_lr_entries(job);
 	u32 put = chan->put, mask = NVSVM_CHAN_ENTRIES - 1, i;
 	int err = READ_ONCE(chan->stop_errno);
+	unsigned long flags;
 
 	if (!err && entries) {
 		for (i = 0; i < job->push_count; i++) {
@@ -474,17 +475,21 @@ static struct dma_fence *nvsvm_job_run_lr(struct nvsvm_job *job)
 		/* The entries and push buffer are visible before GP_PUT is. */
 		dma_wmb();
 		WRITE_ONCE(chan->inst[NVSVM_INST_GP_PUT / 4], cpu_to_le32(put));
-		WRITE_ONCE(chan->put, put);
+	}
+	/*
+	 * From queued to in the ring at once, so that EXEC's room check
+	 * (nvsvm_exec_lr_reserve()) never counts an entry twice, or not at
+	 * all: -EBUSY means full.
+	 */
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->put = put;
+	chan->lr_queued -= entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
+	if (!err && entries) {
 		/* GP_PUT is visible before the doorbell reaches the GPU. */
 		wmb();
 		nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
 	}
-	/*
-	 * Counted in the ring (@put) before leaving the queued count: EXEC
-	 * reads them the other way round (nvsvm_exec_lr_reserve()).
-	 */
-	smp_mb__before_atomic();
-	atomic_sub(entries, &chan->lr_queued);
 	return err ? ERR_PTR(err) : NULL;
 }
 
@@ -700,7 +705,6 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	chan->ndev = ndev;
 	chan->vm = vm;
 	chan->fault_mode = fault_mode;
-	atomic_set(&chan->lr_queued, 0);
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
@@ -1046,26 +1050,35 @@ static int nvsvm_exec_check_pushes(const struct drm_nvsvm_push *pushes, u32 coun
 
 /*
  * Fault mode: take room for @entries GPFIFO entries, or -EBUSY. Under the
- * submit lock: the room can only grow meanwhile (run_job() and the GPU
- * consume). The queued count is read before @put, which run_job() moves
- * before it drops the count: an entry is counted twice, never missed.
+ * submit lock, so that only this takes room; run_job() moves entries from
+ * queued to the ring, and the GPU frees them, under or outside the lock.
  */
 static int nvsvm_exec_lr_reserve(struct nvsvm_chan *chan, u32 entries)
 {
-	u32 mask = NVSVM_CHAN_ENTRIES - 1, queued, put, get, used;
+	u32 mask = NVSVM_CHAN_ENTRIES - 1, get, used;
+	unsigned long flags;
+	int ret = 0;
 
 	lockdep_assert_held(&chan->submit_lock);
-	queued = atomic_read(&chan->lr_queued);
-	/* Pairs with run_job()'s smp_mb__before_atomic(): the count before @put. */
-	smp_rmb();
-	put = READ_ONCE(chan->put);
+	spin_lock_irqsave(&chan->lock, flags);
 	/* Written by the GPU: masked, never trusted further. */
 	get = le32_to_cpu(READ_ONCE(chan->inst[NVSVM_INST_GP_GET / 4])) & mask;
-	used = ((put - get) & mask) + queued;
+	used = ((chan->put - get) & mask) + chan->lr_queued;
 	if (used + entries > NVSVM_CHAN_CREDITS)
-		return -EBUSY;
-	atomic_add(entries, &chan->lr_queued);
-	return 0;
+		ret = -EBUSY;
+	else
+		chan->lr_queued += entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return ret;
+}
+
+static void nvsvm_exec_lr_unreserve(struct nvsvm_chan *chan, u32 entries)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->lr_queued -= entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
 }
 
 /* Queue @job on @chan, after the in-fences; its finished fence, referenced. */
@@ -1115,7 +1128,7 @@ err_cleanup:
 	drm_sched_job_cleanup(&job->base);
 err_unreserve:
 	if (chan->fault_mode)
-		atomic_sub(nvsvm_job_lr_entries(job), &chan->lr_queued);
+		nvsvm_exec_lr_unreserve(chan, nvsvm_job_lr_entries(job));
 err_unlock:
 	mutex_unlock(&chan->submit_lock);
 	return ERR_PTR(ret);

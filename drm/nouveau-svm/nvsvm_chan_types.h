@@ -49,7 +49,8 @@ struct nvsvm_chan_report {
  *   be taken under &nvsvm_vm.notifier_lock (a failed invalidate stops the
  *   VM's channels), so nothing allocates memory under it.
  * - @lock (spinlock, interrupts off: the FIFO interrupt takes it):
- *   @pending, @stop_errno and @report.
+ *   @pending, @stop_errno and @report; in fault mode @lr_queued and the
+ *   writes of @put.
  */
 struct nvsvm_chan {
 	/** @ref: Reference count. */
@@ -86,8 +87,9 @@ struct nvsvm_chan {
 	u64 ring_va;
 
 	/**
-	 * @put: Next GPFIFO entry to write. Only run_job() uses it (the
-	 * scheduler runs one job at a time).
+	 * @put: Next GPFIFO entry to write. Only run_job() writes it (the
+	 * scheduler runs one job at a time); in fault mode it does so under
+	 * @lock, under which EXEC reads it to count the ring's room.
 	 */
 	u32 put;
 	/** @seqno: Sequence number of the last job run. Only run_job() uses it. */
@@ -104,9 +106,11 @@ struct nvsvm_chan {
 	/**
 	 * @lr_queued: Fault mode: GPFIFO entries of jobs EXEC accepted that
 	 * run_job() has not written yet. With @put and GP_GET, the ring's
-	 * room, which fault mode tracks without fences. Atomic.
+	 * room, which fault mode tracks without fences. Protected by @lock,
+	 * with @put in fault mode (run_job() moves entries from one to the
+	 * other at once).
 	 */
-	atomic_t lr_queued;
+	u32 lr_queued;
 
 	/** @submit_lock: See above. */
 	struct mutex submit_lock;
