@@ -24,6 +24,7 @@ struct nvsvm_sim_ce;
 struct nvsvm_sim_chan;
 struct nvsvm_sim_grid;
 struct nvsvm_sim_sm;
+struct nvsvm_sim_vram_chunk;
 struct task_struct;
 struct workqueue_struct;
 struct irq_domain;
@@ -50,7 +51,10 @@ struct nvsvm_sim {
 	 */
 	struct device *dma_dev;
 
-	/** @vram: VRAM backing pages by page number. Has its own lock. */
+	/**
+	 * @vram: VRAM backing store: &struct nvsvm_sim_vram_chunk by 2 MiB
+	 * chunk number. Has its own lock; see sim_mem.c.
+	 */
 	struct xarray vram;
 	/** @vram_size: VRAM size in bytes. Immutable. */
 	u64 vram_size;
@@ -272,6 +276,12 @@ void nvsvm_sim_irq_set(struct nvsvm_sim *sim, unsigned int line, bool asserted);
 
 void nvsvm_sim_vram_init(struct nvsvm_sim *sim);
 void nvsvm_sim_vram_fini(struct nvsvm_sim *sim);
+void *nvsvm_sim_vram_kaddr(struct nvsvm_sim *sim, u64 addr);
+struct nvsvm_sim_vram_chunk *nvsvm_sim_vram_chunk(struct nvsvm_sim *sim, u64 addr);
+void *nvsvm_sim_vram_chunk_kaddr(struct nvsvm_sim_vram_chunk *chunk, u64 addr);
+int nvsvm_sim_vram_back(struct nvsvm_sim *sim, u64 addr);
+bool nvsvm_sim_vram_backed(struct nvsvm_sim *sim, u64 addr);
+void *nvsvm_sim_sysmem_kaddr(struct nvsvm_sim *sim, u64 addr, u64 size);
 struct page *nvsvm_sim_mem_page(struct nvsvm_sim *sim, u32 aper, u64 addr,
 				bool write);
 int nvsvm_sim_mem_read(struct nvsvm_sim *sim, u32 aper, u64 addr, void *buf,

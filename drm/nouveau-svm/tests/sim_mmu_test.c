@@ -132,7 +132,7 @@ static void mmu_unbacked_vram_reads_zero(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 0x800, NVSVM_ACCESS_READ, &v), -1);
 	KUNIT_EXPECT_EQ(test, v, 0);
 	/* Reading allocated nothing: the data page has no backing yet. */
-	KUNIT_EXPECT_NULL(test, xa_load(&t->sim->vram, DATA >> PAGE_SHIFT));
+	KUNIT_EXPECT_FALSE(test, nvsvm_sim_vram_backed(t->sim, DATA));
 }
 
 struct bad_pt {
