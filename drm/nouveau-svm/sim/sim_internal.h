@@ -3,9 +3,12 @@
 #ifndef __NVSVM_SIM_INTERNAL_H__
 #define __NVSVM_SIM_INTERNAL_H__
 
+#include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/container_of.h>
 #include <linux/irq_work.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/list.h>
@@ -170,22 +173,68 @@ struct nvsvm_sim_translation {
 	u8 shift;
 };
 
-#define NVSVM_SIM_TLB_ENTRIES	64
+/* MMU clients' TLBs: entries for 4 KiB pages, and for 2 MiB pages. */
+#define NVSVM_SIM_TLB_ENTRIES		64
+#define NVSVM_SIM_TLB_LARGE_ENTRIES	16
+/* Access counter notifications a client holds until it drops its lock. */
+#define NVSVM_SIM_ACC_NOTES		40
+
+/*
+ * A map that failed because VRAM backing store could not be allocated:
+ * not a fault (see nvsvm_sim_mmu_map()).
+ */
+#define NVSVM_SIM_MMU_NO_BACKING	0xff
 
 /**
  * struct nvsvm_sim_tlb_entry - One cached translation
+ *
+ * In the 4 KiB array, an entry maps one 4 KiB page, whether its
+ * translation is a 4 KiB or a 2 MiB one; in the 2 MiB array, a whole
+ * 2 MiB translation. An invalidate compares the whole translation
+ * (@shift), so that a 4 KiB invalidate inside a 2 MiB page drops every
+ * entry the 2 MiB translation filled.
  */
 struct nvsvm_sim_tlb_entry {
-	/** @pdb: The VM it belongs to. */
-	u64 pdb;
-	/** @va: First VA of the page it maps. */
+	/** @va: First VA of the page the entry maps (4 KiB or 2 MiB). */
 	u64 va;
+	/** @pdb: The VM: APERTURE and ADDR of its PDB. */
+	u64 pdb;
+	union {
+		/**
+		 * @kaddr: Kernel address of the bytes at @va (of the first
+		 * byte of the 2 MiB page, in the 2 MiB array); NULL for VRAM
+		 * never written when the entry was filled.
+		 */
+		void *kaddr;
+		/**
+		 * @chunk: 2 MiB VRAM entries: the chunk backing the page,
+		 * NULL while it has none.
+		 */
+		struct nvsvm_sim_vram_chunk *chunk;
+	};
 	/** @pte: The leaf entry. */
 	u64 pte;
-	/** @shift: log2 of the page size. */
+	/**
+	 * @allow: BIT(NVSVM_ACCESS_*) of the accesses that may go straight
+	 * to @kaddr; 0 for an invalid entry, or one without @kaddr.
+	 */
+	u8 allow;
+	/** @shift: log2 of the size of the translation: 12 or 21. */
 	u8 shift;
 	/** @valid: The entry holds a translation. */
 	bool valid;
+	/** @sysmem: The translation is to system memory. */
+	bool sysmem;
+};
+
+/**
+ * struct nvsvm_sim_acc_note - An access counter notification to write
+ */
+struct nvsvm_sim_acc_note {
+	/** @va: First VA of the region. */
+	u64 va;
+	/** @count: The counter's value when it reached the threshold. */
+	u32 count;
 };
 
 /**
@@ -196,22 +245,61 @@ struct nvsvm_sim_mmu_client {
 	struct nvsvm_sim *sim;
 	/** @id: Client id, as fault-buffer entries report it. Immutable. */
 	u32 id;
+	/**
+	 * @yield: Non-zero while the holder of @lock should drop it soon:
+	 * an invalidate waits for it, or notifications wait in @notes.
+	 */
+	atomic_t yield;
 	/** @link: In &nvsvm_sim.mmu_clients. */
 	struct list_head link;
 	/**
-	 * @lock: Protects @tlb, and is held across each access so that an
-	 * invalidate waits for accesses in flight.
+	 * @lock: Protects @tlb and @tlb_large, and is held across each
+	 * access (an SM holds it across a slice of a warp) so that an
+	 * invalidate waits for accesses in flight. Nothing allocates memory
+	 * under it.
 	 */
 	struct mutex lock;
-	/** @tlb: Direct-mapped by 4 KiB virtual page number. */
+	/** @tlb: 4 KiB pages, direct-mapped by 4 KiB virtual page number. */
 	struct nvsvm_sim_tlb_entry tlb[NVSVM_SIM_TLB_ENTRIES];
+	/** @tlb_large: 2 MiB pages, direct-mapped by 2 MiB page number. */
+	struct nvsvm_sim_tlb_entry tlb_large[NVSVM_SIM_TLB_LARGE_ENTRIES];
 	/**
 	 * @inst: Instance block (a location) of the channel whose work the
 	 * client does, for access counter notifications. Set by the
 	 * client's owner before the work's accesses.
 	 */
 	u64 inst;
+	/**
+	 * @nnotes: Entries in @notes. @nnotes, @notes_yield and @notes
+	 * belong to the client's owner (the SM's thread, the channel's
+	 * work), which writes the notifications once it drops @lock.
+	 */
+	unsigned int nnotes;
+	/** @notes_yield: @notes holds one of @yield's counts. */
+	bool notes_yield;
+	/** @notes: Access counter notifications not written yet. */
+	struct nvsvm_sim_acc_note notes[NVSVM_SIM_ACC_NOTES];
 };
+
+/*
+ * The fast path of a translation, for a client whose lock is held: a
+ * kernel pointer to the byte at @va if the 4 KiB TLB holds a translation
+ * of it in VM @key (APERTURE and ADDR of its PDB) that allows @access,
+ * else NULL (the caller then goes through nvsvm_sim_mmu_access()). Costs
+ * one entry's cache line and no walk; access counting is the caller's
+ * business (it takes the slow path while the counters are on).
+ */
+static __always_inline void *
+nvsvm_sim_tlb_hit(struct nvsvm_sim_mmu_client *client, u64 key, u64 va, u8 access)
+{
+	const struct nvsvm_sim_tlb_entry *e =
+		&client->tlb[(va >> 12) & (NVSVM_SIM_TLB_ENTRIES - 1)];
+
+	lockdep_assert_held(&client->lock);
+	if (likely(e->va == (va & ~0xfffULL) && e->pdb == key && (e->allow & BIT(access))))
+		return e->kaddr + (va & 0xfff);
+	return NULL;
+}
 
 static inline struct nvsvm_sim *to_nvsvm_sim(struct nvsvm_hw *hw)
 {
@@ -268,7 +356,9 @@ int nvsvm_sim_acc_init(struct nvsvm_sim *sim);
 void nvsvm_sim_acc_fini(struct nvsvm_sim *sim);
 u32 nvsvm_sim_acc_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_acc_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
-void nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u32 client, u64 inst);
+bool nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u64 *region, u32 *count);
+void nvsvm_sim_acc_notify(struct nvsvm_sim *sim, u64 va, u32 count, u32 client, u64 inst);
+void nvsvm_sim_acc_lost(struct nvsvm_sim *sim);
 
 int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name);
 void nvsvm_sim_irq_fini(struct nvsvm_sim *sim);
@@ -298,5 +388,10 @@ void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 			unsigned int size, u8 access, u8 *fault_type);
 void nvsvm_sim_mmu_unmap(struct nvsvm_sim_mmu_client *client, void *ptr);
 void nvsvm_sim_mmu_invalidate(struct nvsvm_sim *sim, u64 pdb, u64 start, u64 size);
+void nvsvm_sim_mmu_client_lock(struct nvsvm_sim_mmu_client *client);
+void nvsvm_sim_mmu_client_unlock(struct nvsvm_sim_mmu_client *client);
+void *nvsvm_sim_mmu_access(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
+			   u8 access, u8 *why, u64 *vram);
+void nvsvm_sim_lockdep_canary(struct nvsvm_sim *sim);
 
 #endif /* __NVSVM_SIM_INTERNAL_H__ */

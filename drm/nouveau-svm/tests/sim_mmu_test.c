@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 /* Copyright 2026 The nvsvm authors */
 
+#include <kunit/device.h>
 #include <kunit/test.h>
+#include <linux/dma-mapping.h>
+#include <linux/mm.h>
 #include <linux/sizes.h>
 
 #include "nvsvm_regs.h"
@@ -15,6 +18,7 @@
 #define DATA	0x100000ULL	/* a 4 KiB page */
 #define DATA2	0x101000ULL
 #define BIG	0x200000ULL	/* a 2 MiB page */
+#define BIG2	0x400000ULL	/* another */
 
 #define VA_4K	0x12345000ULL	/* index 0, 0, 145, 325 */
 #define VA_2M	0x12400000ULL	/* index 0, 0, 146 */
@@ -262,6 +266,194 @@ static void mmu_mem_rw_crosses_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -EIO, nvsvm_sim_mem_read(t->sim, 7, 0, out, 8));
 }
 
+/* The TLB key of the test VM: APERTURE and ADDR of its PDB. */
+#define KEY	ROOT
+
+/* nvsvm_sim_tlb_hit() for the test's client, with its lock held as it wants. */
+static void *fast(struct mmu_test *t, u64 key, u64 va, u8 kind)
+{
+	void *p;
+
+	mutex_lock(&t->client->lock);
+	p = nvsvm_sim_tlb_hit(t->client, key, va, kind);
+	mutex_unlock(&t->client->lock);
+	return p;
+}
+
+/*
+ * A hit of the 4 KiB TLB gives the kernel address the entry keeps, for
+ * the accesses the PTE allows; VRAM never written is not cached that way.
+ */
+static void mmu_tlb_fast_path(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = ~0ULL;
+	u64 *p;
+
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_READ));
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 8, NVSVM_ACCESS_READ, &v), -1);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_READ));
+
+	v = 77;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 8, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_TRUE(test, nvsvm_sim_vram_backed(t->sim, DATA));
+	p = fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_READ);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)p, nvsvm_sim_vram_kaddr(t->sim, DATA) + 8);
+	KUNIT_EXPECT_EQ(test, *p, 77);
+	KUNIT_EXPECT_PTR_EQ(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_WRITE), (void *)p);
+	KUNIT_EXPECT_PTR_EQ(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_ATOMIC), (void *)p);
+	/* Another VM, another page: misses. */
+	KUNIT_EXPECT_NULL(test, fast(t, KEY + SZ_4K, VA_4K + 8, NVSVM_ACCESS_READ));
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + SZ_4K * NVSVM_SIM_TLB_ENTRIES,
+				     NVSVM_ACCESS_READ));
+
+	/* A read-only page: reads only. */
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA | NVSVM_PTE_VALID | NVSVM_PTE_READ_ONLY);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_4K, SZ_4K);
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_READ));
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K + 8, NVSVM_ACCESS_READ, &v), -1);
+	KUNIT_EXPECT_NOT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_READ));
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_WRITE));
+	KUNIT_EXPECT_NULL(test, fast(t, KEY, VA_4K + 8, NVSVM_ACCESS_ATOMIC));
+}
+
+/*
+ * A 2 MiB translation serves its whole 2 MiB without another walk, and an
+ * invalidate of any 4 KiB page inside drops all of it.
+ */
+static void mmu_tlb_2m(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = 1;
+
+	KUNIT_ASSERT_EQ(test, access(t, VA_2M + 0x1008, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x1008), 1);
+
+	/* Gone from the page table, not invalidated: still cached, all of it. */
+	set_entry(test, t->sim, L1, idx(VA_2M, 1), 0);
+	v = 2;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x1ff000, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x1ff000), 2);
+	v = 3;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x3000, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x3000), 3);
+
+	/* Ranges just outside it, or another VM's, leave it. */
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_2M - SZ_4K, SZ_4K);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_2M + SZ_2M, SZ_4K);
+	nvsvm_sim_mmu_invalidate(t->sim, PDB + SZ_4K, VA_2M, SZ_2M);
+	v = 4;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x1008, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x1008), 4);
+
+	/* One page in the middle, never accessed: the whole 2 MiB goes. */
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_2M + 0x80000, SZ_4K);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x1008, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x1ff000, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x3000, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+
+	/* Mapped elsewhere, the new 2 MiB page serves it. */
+	set_entry(test, t->sim, L1, idx(VA_2M, 1), BIG2 | NVSVM_PTE_VALID | NVSVM_PTE_LARGE);
+	v = 5;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x3000, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG2 + 0x3000), 5);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG + 0x3000), 3);
+}
+
+/* A 2 MiB page of system memory: checked whole once, then direct. */
+static void mmu_sysmem_2m(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	struct device *dev;
+	struct page *page;
+	dma_addr_t dma;
+	u64 v;
+	u8 *mem;
+
+	dev = kunit_device_register(test, "nvsvm-mmu-test");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	dev->coherent_dma_mask = DMA_BIT_MASK(64);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN, get_order(SZ_2M));
+	if (!page)
+		kunit_skip(test, "no 2 MiB of contiguous memory");
+	dma = dma_map_page(dev, page, 0, SZ_2M, DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(dev, dma) || !IS_ALIGNED(dma, SZ_2M)) {
+		if (!dma_mapping_error(dev, dma))
+			dma_unmap_page(dev, dma, SZ_2M, DMA_BIDIRECTIONAL);
+		__free_pages(page, get_order(SZ_2M));
+		kunit_skip(test, "no 2 MiB aligned DMA mapping");
+	}
+	t->sim->dma_dev = dev;
+	mem = page_address(page);
+
+	set_entry(test, t->sim, L1, idx(VA_2M, 1),
+		  dma | NVSVM_PTE_VALID | NVSVM_PTE_LARGE | NVSVM_PTE_APERTURE);
+	v = 0x1111;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x8, NVSVM_ACCESS_WRITE, &v), -1);
+	v = 0x2222;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x1ffff8, NVSVM_ACCESS_WRITE, &v), -1);
+	v = 0x3333;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x100010, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, *(u64 *)(mem + 0x8), 0x1111);
+	KUNIT_EXPECT_EQ(test, *(u64 *)(mem + 0x1ffff8), 0x2222);
+	KUNIT_EXPECT_EQ(test, *(u64 *)(mem + 0x100010), 0x3333);
+	KUNIT_EXPECT_PTR_EQ(test, fast(t, KEY, VA_2M + 0x100010, NVSVM_ACCESS_WRITE),
+			    (void *)(mem + 0x100010));
+
+	/* Not 2 MiB of RAM at that address: a bus error, the access faults. */
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, 0, 0);
+	set_entry(test, t->sim, L1, idx(VA_2M, 1),
+		  (1ULL << 50) | NVSVM_PTE_VALID | NVSVM_PTE_LARGE | NVSVM_PTE_APERTURE);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M + 0x8, NVSVM_ACCESS_READ, &v),
+			NVSVM_FAULT_TYPE_INVALID_PTE);
+
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, 0, 0);
+	t->sim->dma_dev = NULL;
+	dma_unmap_page(dev, dma, SZ_2M, DMA_BIDIRECTIONAL);
+	__free_pages(page, get_order(SZ_2M));
+}
+
+/* A write whose VRAM cannot be backed fails, not as a fault; then works. */
+static void mmu_no_backing(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u8 fault = 0;
+	u64 v = 0;
+	void *p;
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "needs the emulator's fault injection");
+	atomic_set(&t->sim->inject.vram_fail, 1);
+	p = nvsvm_sim_mmu_map(t->client, PDB, VA_4K, 8, NVSVM_ACCESS_WRITE, &fault);
+	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, fault, NVSVM_SIM_MMU_NO_BACKING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim->inject.vram_fail), 0);
+	KUNIT_EXPECT_FALSE(test, nvsvm_sim_vram_backed(t->sim, DATA));
+	if (p)
+		nvsvm_sim_mmu_unmap(t->client, p);
+
+	/* Reads need no backing; the next write gets it. */
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_READ, &v), -1);
+	v = 9;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 9);
+
+	/* An atomic is a write too. */
+	atomic_set(&t->sim->inject.vram_fail, 1);
+	p = nvsvm_sim_mmu_map(t->client, PDB, VA_2M, 8, NVSVM_ACCESS_ATOMIC, &fault);
+	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, fault, NVSVM_SIM_MMU_NO_BACKING);
+	if (p)
+		nvsvm_sim_mmu_unmap(t->client, p);
+	atomic_set(&t->sim->inject.vram_fail, 0);
+}
+
 static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_walk_4k),
 	KUNIT_CASE(mmu_walk_2m),
@@ -271,6 +463,10 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_permissions),
 	KUNIT_CASE(mmu_tlb_invalidate),
 	KUNIT_CASE(mmu_mem_rw_crosses_pages),
+	KUNIT_CASE(mmu_tlb_fast_path),
+	KUNIT_CASE(mmu_tlb_2m),
+	KUNIT_CASE(mmu_sysmem_2m),
+	KUNIT_CASE(mmu_no_backing),
 	{}
 };
 
