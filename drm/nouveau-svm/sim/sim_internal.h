@@ -26,6 +26,7 @@ struct nvsvm_sim_acc;
 struct nvsvm_sim_ce;
 struct nvsvm_sim_chan;
 struct nvsvm_sim_grid;
+struct nvsvm_sim_mmu;
 struct nvsvm_sim_sm;
 struct nvsvm_sim_vram_chunk;
 struct task_struct;
@@ -143,10 +144,12 @@ struct nvsvm_sim {
 	/** @host_wq: Stalled or acquiring channels wait here. */
 	wait_queue_head_t host_wq;
 
-	/** @mmu_inv_lock: Protects @mmu_inv. */
+	/** @mmu_inv_lock: Protects @mmu_inv and the invalidate in @mmu. */
 	spinlock_t mmu_inv_lock;
 	/** @mmu_inv: MMU_INV_* registers. */
 	u32 mmu_inv[6];
+	/** @mmu: The MMU's invalidate engine; see sim_mmu.c. */
+	struct nvsvm_sim_mmu *mmu;
 
 	/** @ce: The copy engine's state; see sim_ce.c. */
 	struct nvsvm_sim_ce *ce;
@@ -388,6 +391,8 @@ void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 			unsigned int size, u8 access, u8 *fault_type);
 void nvsvm_sim_mmu_unmap(struct nvsvm_sim_mmu_client *client, void *ptr);
 void nvsvm_sim_mmu_invalidate(struct nvsvm_sim *sim, u64 pdb, u64 start, u64 size);
+int nvsvm_sim_mmu_init(struct nvsvm_sim *sim);
+void nvsvm_sim_mmu_fini(struct nvsvm_sim *sim);
 void nvsvm_sim_mmu_client_lock(struct nvsvm_sim_mmu_client *client);
 void nvsvm_sim_mmu_client_unlock(struct nvsvm_sim_mmu_client *client);
 void *nvsvm_sim_mmu_access(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,

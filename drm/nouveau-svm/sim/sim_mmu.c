@@ -36,7 +36,12 @@
  * returns only once no access that could have used an old translation is
  * still running. That is the guarantee the driver's invalidation relies
  * on: after the invalidate register reports completion, no GPU access
- * touches the old page.
+ * touches the old page. The register interface is asynchronous, as the
+ * hardware contract wants (no register write sleeps): MMU_INV_TRIGGER
+ * snapshots the range and queues the invalidate on a worker of the GPU's
+ * (a WQ_UNBOUND, WQ_MEM_RECLAIM, WQ_HIGHPRI workqueue, which makes progress under
+ * memory pressure and never allocates), MMU_INV_STATUS.PENDING reads 1
+ * until it has completed, and a trigger while pending is ignored.
  *
  * Nothing allocates memory under a client's lock, since an invalidate
  * (called by the driver from its mmu notifier, through the register) waits
@@ -48,6 +53,12 @@
  * fs_reclaim -> client lock, so that a regression shows as a lockdep
  * report on the debug kernel.
  *
+ * Fault injection: &nvsvm_sim_inject.inv_delay_ms completes each register
+ * invalidate that much later; &nvsvm_sim_inject.inv_stuck keeps the next
+ * ones pending for %NVSVM_SIM_INJECT_STUCK_MS, with the old translations
+ * still cached (a channel reset still drops its VM's at once, through the
+ * synchronous nvsvm_sim_mmu_invalidate()).
+ *
  * Access counters: each access mapped to a SYSMEM-aperture page is counted
  * by nvsvm_sim_acc_count() (sim_acc.c) while the access counter block is
  * enabled; while it is not, the SMs pay one test of a flag per memory
@@ -56,8 +67,9 @@
  * Locking: &nvsvm_sim_mmu_client.lock (a mutex) protects the client's TLBs
  * and is held across each access, counting included.
  * &nvsvm_sim.mmu_clients_lock protects the client list and is taken
- * outside the client locks. &nvsvm_sim.mmu_inv_lock protects the
- * invalidate registers.
+ * outside the client locks. &nvsvm_sim.mmu_inv_lock (a spinlock, taken
+ * with interrupts off: registers are written from any context) protects
+ * the invalidate registers, the snapshot and PENDING.
  */
 
 #include <linux/list.h>
@@ -67,6 +79,7 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "nvsvm_regs.h"
@@ -74,6 +87,26 @@
 
 /* Backing allocations a host access tries before giving up. */
 #define NVSVM_SIM_MMU_BACKING_TRIES	8
+
+/**
+ * struct nvsvm_sim_mmu - The MMU's register invalidate
+ */
+struct nvsvm_sim_mmu {
+	/** @sim: The GPU. */
+	struct nvsvm_sim *sim;
+	/** @wq: Runs @work: WQ_UNBOUND, WQ_MEM_RECLAIM, WQ_HIGHPRI. */
+	struct workqueue_struct *wq;
+	/** @work: The invalidate in progress, after its injected delay. */
+	struct delayed_work work;
+	/** @pending: MMU_INV_STATUS_PENDING. Under mmu_inv_lock. */
+	bool pending;
+	/** @pdb: The VM of the invalidate in progress. Under mmu_inv_lock. */
+	u64 pdb;
+	/** @va: First VA of its range. Under mmu_inv_lock. */
+	u64 va;
+	/** @size: Size of its range, 0: the whole VM. Under mmu_inv_lock. */
+	u64 size;
+};
 
 static bool nvsvm_sim_pte_valid(u64 pte, unsigned int level)
 {
@@ -574,14 +607,77 @@ void nvsvm_sim_mmu_invalidate(struct nvsvm_sim *sim, u64 pdb, u64 start, u64 siz
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_mmu_invalidate);
 
+static void nvsvm_sim_mmu_inv_work(struct work_struct *work)
+{
+	struct nvsvm_sim_mmu *mmu = container_of(to_delayed_work(work),
+						 struct nvsvm_sim_mmu, work);
+	struct nvsvm_sim *sim = mmu->sim;
+	unsigned long flags;
+	u64 pdb, va, size;
+
+	spin_lock_irqsave(&sim->mmu_inv_lock, flags);
+	pdb = mmu->pdb;
+	va = mmu->va;
+	size = mmu->size;
+	spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
+
+	nvsvm_sim_mmu_invalidate(sim, pdb, va, size);
+
+	spin_lock_irqsave(&sim->mmu_inv_lock, flags);
+	mmu->pending = false;
+	spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
+}
+
+/**
+ * nvsvm_sim_mmu_init() - Create the MMU's invalidate engine
+ * @sim: The GPU.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int nvsvm_sim_mmu_init(struct nvsvm_sim *sim)
+{
+	struct nvsvm_sim_mmu *mmu = kzalloc(sizeof(*mmu), GFP_KERNEL);
+
+	if (!mmu)
+		return -ENOMEM;
+	mmu->wq = alloc_workqueue("nvsvm-sim-mmu", WQ_UNBOUND | WQ_MEM_RECLAIM | WQ_HIGHPRI, 1);
+	if (!mmu->wq) {
+		kfree(mmu);
+		return -ENOMEM;
+	}
+	mmu->sim = sim;
+	INIT_DELAYED_WORK(&mmu->work, nvsvm_sim_mmu_inv_work);
+	sim->mmu = mmu;
+	return 0;
+}
+
+/**
+ * nvsvm_sim_mmu_fini() - Destroy the MMU's invalidate engine
+ * @sim: The GPU; nothing writes its registers any more.
+ *
+ * An invalidate still pending is abandoned.
+ */
+void nvsvm_sim_mmu_fini(struct nvsvm_sim *sim)
+{
+	struct nvsvm_sim_mmu *mmu = sim->mmu;
+
+	cancel_delayed_work_sync(&mmu->work);
+	destroy_workqueue(mmu->wq);
+	kfree(mmu);
+	sim->mmu = NULL;
+}
+
 u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg)
 {
 	unsigned long flags;
 	u32 val;
 
-	/* Invalidates complete within the trigger write: never pending. */
-	if (reg == NVSVM_REG_MMU_INV_STATUS)
-		return 0;
+	if (reg == NVSVM_REG_MMU_INV_STATUS) {
+		spin_lock_irqsave(&sim->mmu_inv_lock, flags);
+		val = sim->mmu->pending ? NVSVM_MMU_INV_STATUS_PENDING : 0;
+		spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
+		return val;
+	}
 	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI) {
 		spin_lock_irqsave(&sim->mmu_inv_lock, flags);
 		val = sim->mmu_inv[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4];
@@ -593,27 +689,28 @@ u32 nvsvm_sim_mmu_rd32(struct nvsvm_sim *sim, u32 reg)
 
 void nvsvm_sim_mmu_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
-	u64 loc, pdb, va, size;
-	unsigned long flags;
+	struct nvsvm_sim_mmu *mmu = sim->mmu;
+	unsigned long flags, delay;
+	unsigned int ms;
+	u64 loc;
 
-	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI) {
-		spin_lock_irqsave(&sim->mmu_inv_lock, flags);
-		sim->mmu_inv[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4] = val;
-		spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
-		return;
-	}
-	if (reg != NVSVM_REG_MMU_INV_TRIGGER)
-		return;
-
-	might_sleep();
 	spin_lock_irqsave(&sim->mmu_inv_lock, flags);
-	loc = (u64)sim->mmu_inv[1] << 32 | sim->mmu_inv[0];
-	va = (u64)sim->mmu_inv[3] << 32 | sim->mmu_inv[2];
-	size = (u64)sim->mmu_inv[5] << 32 | sim->mmu_inv[4];
+	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI) {
+		sim->mmu_inv[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4] = val;
+	} else if (reg == NVSVM_REG_MMU_INV_TRIGGER && !mmu->pending) {
+		loc = (u64)sim->mmu_inv[1] << 32 | sim->mmu_inv[0];
+		mmu->pdb = nvsvm_sim_loc_addr(loc) |
+			   (nvsvm_sim_loc_aper(loc) == NVSVM_APER_SYSMEM ? NVSVM_PTE_APERTURE : 0);
+		mmu->va = (u64)sim->mmu_inv[3] << 32 | sim->mmu_inv[2];
+		mmu->size = (u64)sim->mmu_inv[5] << 32 | sim->mmu_inv[4];
+		mmu->pending = true;
+		ms = nvsvm_sim_inject_ms(&sim->inject.inv_delay_ms);
+		if (nvsvm_sim_inject_take(&sim->inject.inv_stuck))
+			ms += NVSVM_SIM_INJECT_STUCK_MS;
+		delay = ms ? msecs_to_jiffies(ms) : 0;
+		queue_delayed_work(mmu->wq, &mmu->work, delay);
+	}
 	spin_unlock_irqrestore(&sim->mmu_inv_lock, flags);
-	pdb = nvsvm_sim_loc_addr(loc) |
-	      (nvsvm_sim_loc_aper(loc) == NVSVM_APER_SYSMEM ? NVSVM_PTE_APERTURE : 0);
-	nvsvm_sim_mmu_invalidate(sim, pdb, va, size);
 }
 
 /**

@@ -632,18 +632,28 @@ u64 nvsvm_sim_sm_instructions(struct nvsvm_sim *sim)
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_sm_instructions);
 
+/*
+ * The SMs come up with the MMU's invalidate engine, which their TLBs are
+ * what it is for, and go down with it.
+ */
 int nvsvm_sim_sm_init(struct nvsvm_sim *sim)
 {
 	u32 i;
+	int ret;
 
 	spin_lock_init(&sim->sm_lock);
 	INIT_LIST_HEAD(&sim->sm_runnable);
 	INIT_LIST_HEAD(&sim->sm_stalled);
 	init_waitqueue_head(&sim->sm_wq);
 
+	ret = nvsvm_sim_mmu_init(sim);
+	if (ret)
+		return ret;
 	sim->sms = kcalloc(sim->cfg.sm_count, sizeof(*sim->sms), GFP_KERNEL);
-	if (!sim->sms)
+	if (!sim->sms) {
+		nvsvm_sim_mmu_fini(sim);
 		return -ENOMEM;
+	}
 
 	for (i = 0; i < sim->cfg.sm_count; i++) {
 		struct nvsvm_sim_sm *sm = &sim->sms[i];
@@ -677,4 +687,5 @@ void nvsvm_sim_sm_fini(struct nvsvm_sim *sim)
 	}
 	WARN_ON(!list_empty(&sim->sm_runnable) || !list_empty(&sim->sm_stalled));
 	kfree(sim->sms);
+	nvsvm_sim_mmu_fini(sim);
 }

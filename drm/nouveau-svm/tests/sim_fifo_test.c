@@ -279,6 +279,7 @@ static void fifo_mmu_invalidate_register(struct kunit *test)
 	const u32 pb[] = {
 		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 1, 0, 0,
 	};
+	unsigned long timeout;
 
 	submit(test, t, pb, ARRAY_SIZE(pb));
 	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
@@ -292,6 +293,11 @@ static void fifo_mmu_invalidate_register(struct kunit *test)
 	wr(t, NVSVM_REG_MMU_INV_SIZE_LO, SZ_4K);
 	wr(t, NVSVM_REG_MMU_INV_SIZE_HI, 0);
 	wr(t, NVSVM_REG_MMU_INV_TRIGGER, 1);
+	/* The trigger starts the invalidate; PENDING clears when it is done. */
+	timeout = jiffies + 5 * HZ;
+	while ((rd(t, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING) &&
+	       time_before(jiffies, timeout))
+		usleep_range(100, 200);
 	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING, 0);
 
 	submit(test, t, pb, ARRAY_SIZE(pb));

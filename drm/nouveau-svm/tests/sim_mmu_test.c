@@ -4,6 +4,9 @@
 #include <kunit/device.h>
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
+#include <linux/delay.h>
+#include <linux/irqflags.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
 
@@ -454,6 +457,153 @@ static void mmu_no_backing(struct kunit *test)
 	atomic_set(&t->sim->inject.vram_fail, 0);
 }
 
+static void inv_regs(struct mmu_test *t, u64 va, u64 size)
+{
+	struct nvsvm_hw *hw = nvsvm_sim_hw(t->sim);
+
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_LO, lower_32_bits(ROOT));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_HI, 0);
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_LO, lower_32_bits(va));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_HI, upper_32_bits(va));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_LO, lower_32_bits(size));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_HI, upper_32_bits(size));
+}
+
+/* Trigger, as a driver may: with interrupts off, since no register write sleeps. */
+static void inv_trigger(struct mmu_test *t)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	nvsvm_hw_wr32(nvsvm_sim_hw(t->sim), NVSVM_REG_MMU_INV_TRIGGER, 1);
+	local_irq_restore(flags);
+}
+
+static bool inv_pending(struct mmu_test *t)
+{
+	return nvsvm_hw_rd32(nvsvm_sim_hw(t->sim), NVSVM_REG_MMU_INV_STATUS) &
+	       NVSVM_MMU_INV_STATUS_PENDING;
+}
+
+/* Wait up to @ms for PENDING to clear; the ms it took. */
+static s64 inv_wait(struct kunit *test, struct mmu_test *t, ktime_t since, unsigned int ms)
+{
+	ktime_t end = ktime_add_ms(ktime_get(), ms);
+
+	while (inv_pending(t) && ktime_before(ktime_get(), end))
+		usleep_range(200, 500);
+	KUNIT_EXPECT_FALSE(test, inv_pending(t));
+	return ktime_ms_delta(ktime_get(), since);
+}
+
+/* The register invalidate: PENDING until done, then the translation is gone. */
+static void mmu_inv_register(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	ktime_t start;
+	u64 v = 5;
+
+	KUNIT_EXPECT_FALSE(test, inv_pending(t));
+	KUNIT_ASSERT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA2 | NVSVM_PTE_VALID);
+
+	inv_regs(t, VA_4K, SZ_4K);
+	inv_trigger(t);
+	inv_wait(test, t, ktime_get(), 5000);
+	v = 6;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA2), 6);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 5);
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "delays need the emulator's fault injection");
+	/* inv_delay_ms: PENDING reads 1 at least that long. */
+	t->sim->inject.inv_delay_ms = 300;
+	start = ktime_get();
+	inv_trigger(t);
+	KUNIT_EXPECT_TRUE(test, inv_pending(t));
+	KUNIT_EXPECT_GE(test, inv_wait(test, t, start, 5000), 300);
+	t->sim->inject.inv_delay_ms = 0;
+}
+
+/* A trigger while an invalidate is pending is ignored. */
+static void mmu_inv_trigger_while_pending(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	u64 v = 1;
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "needs the emulator's fault injection");
+	KUNIT_ASSERT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_ASSERT_EQ(test, access(t, VA_2M, NVSVM_ACCESS_WRITE, &v), -1);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA2 | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L1, idx(VA_2M, 1), BIG2 | NVSVM_PTE_VALID | NVSVM_PTE_LARGE);
+
+	t->sim->inject.inv_delay_ms = 300;
+	inv_regs(t, VA_4K, SZ_4K);
+	inv_trigger(t);
+	KUNIT_EXPECT_TRUE(test, inv_pending(t));
+	inv_regs(t, VA_2M, SZ_2M);
+	inv_trigger(t);				/* ignored */
+	inv_wait(test, t, ktime_get(), 5000);
+	t->sim->inject.inv_delay_ms = 0;
+
+	/* The first range's translation went, the second's stayed. */
+	v = 2;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA2), 2);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG), 2);
+
+	/* Triggered again, now that nothing is pending, it runs. */
+	inv_trigger(t);
+	inv_wait(test, t, ktime_get(), 5000);
+	v = 3;
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG2), 3);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG), 2);
+}
+
+/*
+ * inv_stuck: the invalidate stays pending, its translations cached, for
+ * NVSVM_SIM_INJECT_STUCK_MS; the synchronous invalidate (a channel
+ * reset's) still works meanwhile.
+ */
+static void mmu_inv_stuck(struct kunit *test)
+{
+	struct mmu_test *t = test->priv;
+	ktime_t start;
+	u64 v = 1;
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "needs the emulator's fault injection");
+	KUNIT_ASSERT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_ASSERT_EQ(test, access(t, VA_2M, NVSVM_ACCESS_WRITE, &v), -1);
+	set_entry(test, t->sim, L0, idx(VA_4K, 0), DATA2 | NVSVM_PTE_VALID);
+	set_entry(test, t->sim, L1, idx(VA_2M, 1), BIG2 | NVSVM_PTE_VALID | NVSVM_PTE_LARGE);
+
+	atomic_set(&t->sim->inject.inv_stuck, 1);
+	inv_regs(t, VA_4K, SZ_4K);
+	start = ktime_get();
+	inv_trigger(t);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim->inject.inv_stuck), 0);
+	msleep(1000);
+	KUNIT_EXPECT_TRUE(test, inv_pending(t));
+	v = 2;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA), 2);
+
+	nvsvm_sim_mmu_invalidate(t->sim, PDB, VA_2M, SZ_2M);
+	KUNIT_EXPECT_EQ(test, access(t, VA_2M, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, BIG2), 2);
+
+	KUNIT_EXPECT_GE(test, inv_wait(test, t, start, NVSVM_SIM_INJECT_STUCK_MS + 5000),
+			NVSVM_SIM_INJECT_STUCK_MS);
+	v = 3;
+	KUNIT_EXPECT_EQ(test, access(t, VA_4K, NVSVM_ACCESS_WRITE, &v), -1);
+	KUNIT_EXPECT_EQ(test, vram64(test, t->sim, DATA2), 3);
+}
+
 static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_walk_4k),
 	KUNIT_CASE(mmu_walk_2m),
@@ -467,6 +617,9 @@ static struct kunit_case mmu_cases[] = {
 	KUNIT_CASE(mmu_tlb_2m),
 	KUNIT_CASE(mmu_sysmem_2m),
 	KUNIT_CASE(mmu_no_backing),
+	KUNIT_CASE(mmu_inv_register),
+	KUNIT_CASE(mmu_inv_trigger_while_pending),
+	KUNIT_CASE(mmu_inv_stuck),
 	{}
 };
 
