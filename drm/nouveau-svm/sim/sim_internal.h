@@ -109,12 +109,15 @@ struct nvsvm_sim {
 	/** @sms: The SMs, &nvsvm_sim_config.sm_count of them. Immutable. */
 	struct nvsvm_sim_sm *sms;
 	/**
-	 * @sm_lock: Protects @sm_runnable, @sm_stalled, and in each grid its
-	 * error and warp cursor.
+	 * @sm_lock: Protects @sm_queued, @sm_idle, @sm_stalled, each SM's
+	 * run queue, and in each grid its error, warp cursor and stall
+	 * accounting (see sim_sm.c).
 	 */
 	spinlock_t sm_lock;
-	/** @sm_runnable: Warps waiting for an SM. */
-	struct list_head sm_runnable;
+	/** @sm_queued: Warps on the SMs' run queues, all of them. */
+	unsigned int sm_queued;
+	/** @sm_idle: SMs waiting on @sm_wq for work. */
+	unsigned int sm_idle;
 	/** @sm_stalled: Warps stalled on a fault, until replay or cancel. */
 	struct list_head sm_stalled;
 	/** @sm_wq: SMs wait here for work. */
@@ -339,6 +342,7 @@ void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info);
 void nvsvm_sim_sm_replay(struct nvsvm_sim *sim);
 void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va);
 u64 nvsvm_sim_sm_instructions(struct nvsvm_sim *sim);
+u64 nvsvm_sim_sm_warp_instructions(struct nvsvm_sim *sim);
 
 int nvsvm_sim_fifo_init(struct nvsvm_sim *sim);
 void nvsvm_sim_fifo_fini(struct nvsvm_sim *sim);

@@ -146,7 +146,7 @@ static void fifo_fault_cancel(struct kunit *test)
 
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
 	va_w64(test, t, T_PARAM, target);
-	launch(test, t, 4, 40);		/* 20 warps, all faulting on one page */
+	launch(test, t, 4, 40);		/* 8 warps, all faulting on one page */
 	wait_any_fault(test, t);
 
 	wr(t, NVSVM_REG_FAULT_CANCEL_INST_LO, lower_32_bits(T_INST));
@@ -312,7 +312,7 @@ static void fifo_fault_buffer_overflow(struct kunit *test)
 	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 2);	/* room for one entry */
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
 	va_w64(test, t, T_PARAM, T_UNMAPPED);
-	launch(test, t, 1, 16);			/* two warps, two faults */
+	launch(test, t, 1, 64);			/* two warps, two faults */
 	wait_fault(test, t, 1);
 	msleep(50);
 	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_FAULT_STATUS) & NVSVM_FAULT_STATUS_OVERFLOW);
