@@ -351,7 +351,7 @@ static void ce_copy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST - SZ_4K, 1, gen_guard), 0);
 	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST + 5 * SZ_4K, 1, gen_guard), 0);
 	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST + SZ_512K, 2, gen_zero), 0);
-	KUNIT_EXPECT_NULL(test, xa_load(&t->sim->vram, UNWRITTEN >> PAGE_SHIFT));
+	KUNIT_EXPECT_FALSE(test, nvsvm_sim_vram_backed(t->sim, UNWRITTEN));
 	KUNIT_EXPECT_EQ(test, check_pages(test, t, VRAM_END - 2 * SZ_4K, 2, gen_pattern), 0);
 	/* The source is untouched. */
 	KUNIT_EXPECT_EQ(test, check_pages(test, t, SRC, 5, gen_pattern), 0);

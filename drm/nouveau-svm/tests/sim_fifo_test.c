@@ -146,7 +146,7 @@ static void fifo_fault_cancel(struct kunit *test)
 
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
 	va_w64(test, t, T_PARAM, target);
-	launch(test, t, 4, 40);		/* 20 warps, all faulting on one page */
+	launch(test, t, 4, 40);		/* 8 warps, all faulting on one page */
 	wait_any_fault(test, t);
 
 	wr(t, NVSVM_REG_FAULT_CANCEL_INST_LO, lower_32_bits(T_INST));
@@ -279,6 +279,7 @@ static void fifo_mmu_invalidate_register(struct kunit *test)
 	const u32 pb[] = {
 		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_SEM), upper_32_bits(T_SEM), 1, 0, 0,
 	};
+	unsigned long timeout;
 
 	submit(test, t, pb, ARRAY_SIZE(pb));
 	KUNIT_ASSERT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_NONE);
@@ -292,6 +293,11 @@ static void fifo_mmu_invalidate_register(struct kunit *test)
 	wr(t, NVSVM_REG_MMU_INV_SIZE_LO, SZ_4K);
 	wr(t, NVSVM_REG_MMU_INV_SIZE_HI, 0);
 	wr(t, NVSVM_REG_MMU_INV_TRIGGER, 1);
+	/* The trigger starts the invalidate; PENDING clears when it is done. */
+	timeout = jiffies + 5 * HZ;
+	while ((rd(t, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING) &&
+	       time_before(jiffies, timeout))
+		usleep_range(100, 200);
 	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING, 0);
 
 	submit(test, t, pb, ARRAY_SIZE(pb));
@@ -306,7 +312,7 @@ static void fifo_fault_buffer_overflow(struct kunit *test)
 	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 2);	/* room for one entry */
 	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
 	va_w64(test, t, T_PARAM, T_UNMAPPED);
-	launch(test, t, 1, 16);			/* two warps, two faults */
+	launch(test, t, 1, 64);			/* two warps, two faults */
 	wait_fault(test, t, 1);
 	msleep(50);
 	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_FAULT_STATUS) & NVSVM_FAULT_STATUS_OVERFLOW);
