@@ -19,7 +19,9 @@
  * page (the channel fails with %NVSVM_CHAN_ERROR_MMU_FAULT).
  *
  * A channel stops at its first error, reports it in CHAN_STATUS and
- * FIFO_ERROR and raises FIFO_INTR_ERROR.
+ * FIFO_ERROR and raises FIFO_INTR_ERROR. A write whose VRAM backing cannot
+ * be allocated is no fault: the channel fails with
+ * %NVSVM_CHAN_ERROR_NO_BACKING.
  *
  * Reset: no register write sleeps, so CHAN_CTRL_RESET only starts the
  * reset. The write, under &nvsvm_sim.fifo_lock, marks the channel
@@ -158,6 +160,11 @@ static int nvsvm_sim_host_rw_page(struct nvsvm_sim_chan *chan, u64 va, void *buf
 		p = nvsvm_sim_mmu_map(&chan->mmu, chan->pdb, va, len, access, &type);
 		if (p)
 			break;
+		if (type == NVSVM_SIM_MMU_NO_BACKING) {
+			/* Not a fault: replaying would not make memory. */
+			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_NO_BACKING, va);
+			return -EIO;
+		}
 
 		spin_lock_irqsave(&sim->fifo_lock, flags);
 		seq = sim->replay_seq;

@@ -514,6 +514,38 @@ static void fifo_reset_drops_translations(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vram_r64(test, t, pa(T_SEM)), 0);
 }
 
+/*
+ * A host write whose VRAM backing cannot be allocated fails the channel
+ * with NO_BACKING and reports no fault. The VRAM side (vram_fail) makes
+ * the allocation fail.
+ */
+static void fifo_no_backing(struct kunit *test)
+{
+	struct test_gpu *t = test->priv;
+	const u32 pb[] = {
+		M(SEMAPHORE_RELEASE, 5), lower_32_bits(T_UNMAPPED), upper_32_bits(T_UNMAPPED),
+			1, 0, 0,
+	};
+	u32 error;
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "built without CONFIG_DRM_NVSVM_SIM_FAULT_INJECT");
+	/* A page of VRAM never written: it has no backing yet. */
+	map_page(test, t, T_UNMAPPED, 0x800000 | NVSVM_PTE_VALID);
+	atomic_set(&t->sim->inject.vram_fail, 1);
+	submit(test, t, pb, ARRAY_SIZE(pb));
+	error = wait_idle(test, t);
+	if (!error && atomic_read(&t->sim->inject.vram_fail)) {
+		atomic_set(&t->sim->inject.vram_fail, 0);
+		kunit_skip(test, "this build's VRAM backing does not consume vram_fail");
+	}
+	atomic_set(&t->sim->inject.vram_fail, 0);
+	KUNIT_EXPECT_EQ(test, error, NVSVM_CHAN_ERROR_NO_BACKING);
+	KUNIT_EXPECT_EQ(test, (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
+			rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3)), T_UNMAPPED);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FAULT_BUF_PUT), 0);
+}
+
 static struct kunit_case fifo_cases[] = {
 	KUNIT_CASE(fifo_semaphore_fill_copy),
 	KUNIT_CASE(fifo_launch_vector_add),
@@ -529,6 +561,7 @@ static struct kunit_case fifo_cases[] = {
 	KUNIT_CASE(fifo_reset_stalled_fetch),
 	KUNIT_CASE(fifo_reset_acquire),
 	KUNIT_CASE(fifo_reset_drops_translations),
+	KUNIT_CASE(fifo_no_backing),
 	{}
 };
 
@@ -540,7 +573,10 @@ static int fifo_test_init(struct kunit *test)
 
 static void fifo_test_exit(struct kunit *test)
 {
-	test_gpu_destroy(test->priv);
+	struct test_gpu *t = test->priv;
+
+	atomic_set(&t->sim->inject.vram_fail, 0);
+	test_gpu_destroy(t);
 }
 
 static struct kunit_suite fifo_suite = {
