@@ -44,6 +44,13 @@ static void rearm_chan(struct kunit *test, struct test_gpu *t)
 	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
 }
 
+static void set_tag(struct kunit *test, struct test_gpu *t, u32 tag)
+{
+	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
+						     T_INST + NVSVM_INST_TAG,
+						     &(__le32){ cpu_to_le32(tag) }, 4));
+}
+
 static void fifo_semaphore_fill_copy(struct kunit *test)
 {
 	struct test_gpu *t = test->priv;
@@ -365,6 +372,94 @@ static void submit_unmapped(struct kunit *test, struct test_gpu *t, u64 pb_va)
 	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
 }
 
+static void cancel(struct test_gpu *t, u64 inst, u32 tag, u64 va)
+{
+	wr(t, NVSVM_REG_FAULT_CANCEL_INST_LO, lower_32_bits(inst));
+	wr(t, NVSVM_REG_FAULT_CANCEL_INST_HI, upper_32_bits(inst));
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_LO, lower_32_bits(va));
+	wr(t, NVSVM_REG_FAULT_CANCEL_VA_HI, upper_32_bits(va));
+	wr(t, NVSVM_REG_FAULT_CANCEL_TAG, tag);
+	wr(t, NVSVM_REG_FAULT_CANCEL_TRIGGER, 1);
+}
+
+static u32 fault_tag(struct kunit *test, struct test_gpu *t, unsigned int i)
+{
+	return vram_r64(test, t, T_FAULTBUF + i * 32 + 16) >> 32;
+}
+
+/* The channel is still stalled on its fault, without error. */
+static void expect_still_stalled(struct kunit *test, struct test_gpu *t)
+{
+	u32 status;
+
+	msleep(50);
+	status = rd(t, NVSVM_REG_CHAN_STATUS(3));
+	KUNIT_EXPECT_EQ(test, FIELD_GET(NVSVM_CHAN_STATUS_ERROR, status), 0);
+	KUNIT_EXPECT_TRUE(test, status & NVSVM_CHAN_STATUS_BUSY);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FIFO_ERROR(0)), 0);
+}
+
+/* A cancel naming another tag fails nothing: host fetch, then a warp. */
+static void fifo_cancel_wrong_tag(struct kunit *test)
+{
+	struct test_gpu *t = test->priv;
+	u64 target = T_UNMAPPED + 0x3000;
+
+	set_tag(test, t, 0xa1);
+	submit_unmapped(test, t, T_UNMAPPED);
+	wait_fault(test, t, 1);
+	KUNIT_EXPECT_EQ(test, fault_tag(test, t, 0), 0xa1);
+	cancel(t, T_INST, 0xb2, T_UNMAPPED);
+	expect_still_stalled(test, t);
+	cancel(t, T_INST, 0xa1, T_UNMAPPED);
+	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
+	reset_chan(test, t);
+	rearm_chan(test, t);
+
+	wr(t, NVSVM_REG_FAULT_BUF_SIZE, 8);
+	write_code(test, t, store_to_param0, ARRAY_SIZE(store_to_param0));
+	va_w64(test, t, T_PARAM, target);
+	launch(test, t, 1, 1);
+	wait_fault(test, t, 1);
+	KUNIT_EXPECT_EQ(test, fault_tag(test, t, 0), 0xa1);
+	cancel(t, T_INST, 0xa2, target);
+	expect_still_stalled(test, t);
+	cancel(t, T_INST, 0xa1, target);
+	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
+	KUNIT_EXPECT_EQ(test, va_r64(test, t, T_SEM), 0);
+}
+
+/*
+ * An entry left in the ring by a channel that was reset names its old tag:
+ * once the instance block is enabled again with a new tag, a cancel of the
+ * old entry's (instance, tag, page) does not hit the new work stalled on
+ * the same page; a cancel with the new tag does.
+ */
+static void fifo_cancel_old_tag_after_reset(struct kunit *test)
+{
+	struct test_gpu *t = test->priv;
+
+	set_tag(test, t, 0x1111);
+	submit_unmapped(test, t, T_UNMAPPED);
+	wait_fault(test, t, 1);
+	KUNIT_EXPECT_EQ(test, fault_tag(test, t, 0), 0x1111);
+	reset_chan(test, t);
+
+	/* The same instance block, a new tag; the entry is fetched again. */
+	set_tag(test, t, 0x2222);
+	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_ENABLE);
+	wr(t, NVSVM_REG_FIFO_DOORBELL, 3);
+	wait_fault(test, t, 2);
+	KUNIT_EXPECT_EQ(test, fault_tag(test, t, 1), 0x2222);
+	KUNIT_EXPECT_EQ(test, vram_r64(test, t, T_FAULTBUF + 32),
+			vram_r64(test, t, T_FAULTBUF));
+
+	cancel(t, T_INST, 0x1111, T_UNMAPPED);
+	expect_still_stalled(test, t);
+	cancel(t, T_INST, 0x2222, T_UNMAPPED);
+	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
+}
+
 /* What chan_reset_poke() saw. */
 struct chan_reset_poke {
 	struct test_gpu *t;
@@ -557,6 +652,8 @@ static struct kunit_case fifo_cases[] = {
 	KUNIT_CASE(fifo_acquire_waits_for_release),
 	KUNIT_CASE(fifo_mmu_invalidate_register),
 	KUNIT_CASE(fifo_fault_buffer_overflow),
+	KUNIT_CASE(fifo_cancel_wrong_tag),
+	KUNIT_CASE(fifo_cancel_old_tag_after_reset),
 	KUNIT_CASE(fifo_reset_running_grid),
 	KUNIT_CASE(fifo_reset_stalled_fetch),
 	KUNIT_CASE(fifo_reset_acquire),
