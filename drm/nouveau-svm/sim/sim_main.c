@@ -15,9 +15,10 @@
  * whose names match into one).
  *
  * Module parameters choose the boards: num_gpus, vram_mb, num_sms and
- * watchdog_ms (how long a compute launch may run). They are the hardware's
- * configuration, read once at module load; the driver learns them only
- * from the identity registers.
+ * watchdog_ms (how long a compute launch may run); every board has
+ * %NVSVM_SIM_CE_COUNT copy engines. They are the hardware's configuration,
+ * read once at module load; the driver learns them only from the identity
+ * registers.
  *
  * The board also hands over the GPU's interrupt lines as named IRQ
  * resources ("fifo", "fault", "ce", "acc"), as firmware would describe a
@@ -47,7 +48,7 @@
 #define NVSVM_SIM_MIN_VRAM_MB	16
 #define NVSVM_SIM_MAX_VRAM_MB	(64 * 1024)
 #define NVSVM_SIM_DEFAULT_SMS	8
-#define NVSVM_SIM_CE_COUNT	1
+#define NVSVM_SIM_CE_COUNT	2
 
 /**
  * struct nvsvm_sim_block - A hardware block's register range
@@ -96,14 +97,14 @@ static unsigned int num_sms;
 module_param(num_sms, uint, 0444);
 MODULE_PARM_DESC(num_sms, "SMs of each emulated GPU (1-64; default 0: one per online CPU, at most 8)");
 
-/*
- * Registers are 32-bit aligned; an unaligned offset, or one no block
- * decodes, reads as the bad value and ignores writes.
- */
 static unsigned int watchdog_ms = 5000;
 module_param(watchdog_ms, uint, 0444);
 MODULE_PARM_DESC(watchdog_ms, "How long a compute launch may run, in ms (default 5000)");
 
+/*
+ * Registers are 32-bit aligned; an unaligned offset, or one no block
+ * decodes, reads as the bad value and ignores writes.
+ */
 static u32 nvsvm_sim_rd32(struct nvsvm_hw *hw, u32 reg)
 {
 	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
@@ -128,7 +129,8 @@ static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
 
 /**
  * nvsvm_sim_create() - Create one emulated GPU
- * @cfg: What it is made of. Copied.
+ * @cfg: What it is made of. Copied. 1 to %NVSVM_CE_MAX_ENGINES copy
+ *       engines, at least one SM and 1 MiB of VRAM.
  * @name: Its name, for its interrupt domain.
  *
  * Return: the GPU, or an ERR_PTR().
@@ -139,7 +141,8 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	struct nvsvm_sim *sim;
 	int ret;
 
-	if (!cfg->sm_count || !cfg->ce_count || !cfg->vram_mb)
+	if (!cfg->sm_count || !cfg->ce_count || !cfg->vram_mb ||
+	    cfg->ce_count > NVSVM_CE_MAX_ENGINES)
 		return ERR_PTR(-EINVAL);
 
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
