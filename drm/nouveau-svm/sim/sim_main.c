@@ -20,6 +20,10 @@
  * read once at module load; the driver learns them only from the identity
  * registers.
  *
+ * With CONFIG_DRM_NVSVM_SIM_FAULT_INJECT, module load also makes the
+ * debugfs directory nvsvm-sim, in which each GPU gets its fault-injection
+ * knobs (sim_inject.c).
+ *
  * The board also hands over the GPU's interrupt lines as named IRQ
  * resources ("fifo", "fault", "ce", "acc"), as firmware would describe a
  * device's interrupts.
@@ -131,7 +135,8 @@ static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
  * nvsvm_sim_create() - Create one emulated GPU
  * @cfg: What it is made of. Copied. 1 to %NVSVM_CE_MAX_ENGINES copy
  *       engines, at least one SM and 1 MiB of VRAM.
- * @name: Its name, for its interrupt domain.
+ * @name: Its name, for its interrupt domain and its fault-injection
+ *        directory in debugfs.
  *
  * Return: the GPU, or an ERR_PTR().
  */
@@ -174,6 +179,7 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	ret = nvsvm_sim_ce_init(sim);
 	if (ret)
 		goto err_fini_fifo;
+	nvsvm_sim_inject_init(sim, name);
 	return sim;
 
 err_fini_fifo:
@@ -197,6 +203,7 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_create);
  */
 void nvsvm_sim_destroy(struct nvsvm_sim *sim)
 {
+	nvsvm_sim_inject_fini(sim);
 	nvsvm_sim_ce_fini(sim);
 	nvsvm_sim_fifo_fini(sim);
 	nvsvm_sim_sm_fini(sim);
@@ -346,6 +353,7 @@ static int __init nvsvm_sim_boards_init(void)
 		return -EINVAL;
 	}
 
+	nvsvm_sim_inject_module_init();
 	for (i = 0; i < num_gpus; i++) {
 		ret = nvsvm_sim_board_plug(&nvsvm_sim_boards[i], i, &cfg);
 		if (ret)
@@ -356,6 +364,7 @@ static int __init nvsvm_sim_boards_init(void)
 err_unplug_boards:
 	while (i--)
 		nvsvm_sim_board_unplug(&nvsvm_sim_boards[i]);
+	nvsvm_sim_inject_module_exit();
 	return ret;
 }
 
@@ -367,6 +376,7 @@ static void __exit nvsvm_sim_boards_fini(void)
 	while (i--)
 		if (nvsvm_sim_boards[i].pdev)
 			nvsvm_sim_board_unplug(&nvsvm_sim_boards[i]);
+	nvsvm_sim_inject_module_exit();
 }
 
 module_init(nvsvm_sim_boards_init);
