@@ -76,7 +76,7 @@
  *
  * Abandoning: CE_RESET and CE_RING_SIZE writes bump the engine's epoch.
  * The worker notes the epoch when it picks a command, checks it after every
- * 4 KiB, and stops the
+ * 4 KiB (and while a command waits out an injected delay), and stops the
  * command at once when it changed; retiring a command of an old epoch
  * changes nothing, so CE_GET, CE_ERROR and CE_INTR_STATUS never reflect a
  * command the driver has dropped. A reset is finished by the worker when it
@@ -102,6 +102,7 @@
 #include <linux/build_bug.h>
 #include <linux/err.h>
 #include <linux/highmem.h>
+#include <linux/jiffies.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -109,6 +110,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 
 #include "../nvsvm_regs.h"
@@ -182,6 +184,8 @@ struct nvsvm_sim_ce_engine {
 	u32 id;
 	/** @work: Executes the ring; see "Execution" in the DOC above. */
 	struct work_struct work;
+	/** @delay_wq: A command waits out an injected delay here. */
+	wait_queue_head_t delay_wq;
 	/** @segs: The worker's buffer for COPY_LIST segments, a page. */
 	struct nvsvm_sim_ce_seg *segs;
 
@@ -301,6 +305,7 @@ static void nvsvm_sim_ce_abandon(struct nvsvm_sim_ce_engine *eng)
 {
 	lockdep_assert_held(&eng->lock);
 	WRITE_ONCE(eng->epoch, eng->epoch + 1);
+	wake_up(&eng->delay_wq);
 }
 
 static bool nvsvm_sim_ce_abandoned(struct nvsvm_sim_ce_engine *eng,
@@ -598,6 +603,22 @@ static u32 nvsvm_sim_ce_semaphore(struct nvsvm_sim_ce_engine *eng, u32 flags,
 }
 
 /*
+ * Fault injection: wait out ce_delay_ms before the command starts; a
+ * reset or a new ring ends the wait. Return: false if the command was
+ * abandoned meanwhile.
+ */
+static bool nvsvm_sim_ce_delay(struct nvsvm_sim_ce_engine *eng,
+			       const struct nvsvm_sim_ce_job *job)
+{
+	unsigned int ms = nvsvm_sim_inject_ms(&eng->ce->sim->inject.ce_delay_ms);
+
+	if (ms)
+		wait_event_timeout(eng->delay_wq, nvsvm_sim_ce_abandoned(eng, job),
+				   msecs_to_jiffies(ms));
+	return !nvsvm_sim_ce_abandoned(eng, job);
+}
+
+/*
  * Fetch and execute @job's command. Return: %NVSVM_CE_ERROR_NONE, the
  * cause of its failure, or %NVSVM_SIM_CE_ABANDONED.
  */
@@ -610,8 +631,12 @@ static u32 nvsvm_sim_ce_execute(struct nvsvm_sim_ce_engine *eng,
 	u32 flags;
 
 	lockdep_assert_not_held(&eng->lock);
+	if (!nvsvm_sim_ce_delay(eng, job))
+		return NVSVM_SIM_CE_ABANDONED;
 	if (nvsvm_sim_mem_read(sim, job->aper, job->addr, &cmd, sizeof(cmd)))
 		return NVSVM_CE_ERROR_RING;
+	if (nvsvm_sim_inject_take(&sim->inject.ce_fail))
+		return NVSVM_CE_ERROR_INJECTED;
 
 	flags = le32_to_cpu(cmd.flags);
 	src = le64_to_cpu(cmd.src);
@@ -837,6 +862,7 @@ int nvsvm_sim_ce_init(struct nvsvm_sim *sim)
 		eng->ce = ce;
 		eng->id = i;
 		INIT_WORK(&eng->work, nvsvm_sim_ce_work);
+		init_waitqueue_head(&eng->delay_wq);
 		spin_lock_init(&eng->lock);
 	}
 	sim->ce = ce;

@@ -14,6 +14,7 @@
 #include <linux/interrupt.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/sizes.h>
 #include <linux/stop_machine.h>
 
@@ -129,8 +130,11 @@ static void ce_test_exit(struct kunit *test)
 
 	if (t->irq)
 		free_irq(t->irq, t);
-	if (t->sim)
+	if (t->sim) {
+		atomic_set(&t->sim->inject.ce_fail, 0);
+		WRITE_ONCE(t->sim->inject.ce_delay_ms, 0);
 		nvsvm_sim_destroy(t->sim);
+	}
 }
 
 /*
@@ -1208,6 +1212,126 @@ static void ce_reset_async(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM), 3);
 }
 
+static void skip_without_inject(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "built without CONFIG_DRM_NVSVM_SIM_FAULT_INJECT");
+}
+
+/*
+ * ce_fail: the next command fails with INJECTED before touching memory;
+ * the other engine's work completes, and a reset brings the engine back.
+ */
+static void ce_inject_fail(struct kunit *test)
+{
+	struct ce_test *t = test->priv;
+
+	skip_without_inject(test);
+	write_pages(test, t, SRC, 1, gen_pattern);
+	write_pages(test, t, DST, 1, gen_guard);
+	atomic_set(&t->sim->inject.ce_fail, 1);
+	put_cmd(test, t, NVSVM_CE_OP_COPY, 0, SRC, DST, SZ_4K);
+	put_cmd(test, t, NVSVM_CE_OP_SEMAPHORE, 0, 0, SEM, 1);
+	kick(t);
+	wait_engine(test, t);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_ERROR), 1);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_ERROR_CAUSE), NVSVM_CE_ERROR_INJECTED);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_INTR_STATUS), NVSVM_CE_INTR_ERROR);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim->inject.ce_fail), 0);
+	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST, 1, gen_guard), 0);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM), 0);
+
+	put_cmd_on(test, t, 1, NVSVM_CE_OP_COPY, 0, SRC, DST1, SZ_4K);
+	put_cmd_on(test, t, 1, NVSVM_CE_OP_SEMAPHORE, 0, 0, SEM + 8, 2);
+	run_on(test, t, 1);
+	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST1, 1, gen_pattern), 0);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM + 8), 2);
+
+	wr(t, NVSVM_REG_CE_RESET, 1);
+	wait_reset(test, t);
+	put_cmd(test, t, NVSVM_CE_OP_COPY, 0, SRC, DST, SZ_4K);
+	run(test, t);
+	KUNIT_EXPECT_EQ(test, check_pages(test, t, DST, 1, gen_pattern), 0);
+}
+
+/* ce_delay_ms: a command completes no sooner than the delay. */
+static void ce_inject_delay(struct kunit *test)
+{
+	struct ce_test *t = test->priv;
+	unsigned long flags;
+	u32 status, get;
+	ktime_t start;
+	s64 ms;
+
+	skip_without_inject(test);
+	WRITE_ONCE(t->sim->inject.ce_delay_ms, 200);
+	put_cmd(test, t, NVSVM_CE_OP_SEMAPHORE, 0, 0, SEM, 5);
+	start = ktime_get();
+	local_irq_save(flags);
+	kick(t);
+	status = rd(t, NVSVM_REG_CE_STATUS);
+	get = rd(t, NVSVM_REG_CE_GET);
+	local_irq_restore(flags);
+	KUNIT_EXPECT_TRUE(test, status & NVSVM_CE_STATUS_BUSY);
+	KUNIT_EXPECT_EQ(test, get, 0);
+
+	wait_engine(test, t);
+	ms = ktime_ms_delta(ktime_get(), start);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_ERROR), 0);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM), 5);
+	KUNIT_EXPECT_GE(test, ms, 200);
+}
+
+/* A reset ends an injected delay: the command never runs. */
+static void ce_inject_delay_reset(struct kunit *test)
+{
+	struct ce_test *t = test->priv;
+
+	skip_without_inject(test);
+	WRITE_ONCE(t->sim->inject.ce_delay_ms, 600000);
+	put_cmd(test, t, NVSVM_CE_OP_SEMAPHORE, 0, 0, SEM, 5);
+	kick(t);
+	msleep(50);
+	KUNIT_EXPECT_TRUE(test, rd(t, NVSVM_REG_CE_STATUS) & NVSVM_CE_STATUS_BUSY);
+	wr(t, NVSVM_REG_CE_RESET, 1);
+	/* Bounded: the reset does not wait out the 10 minutes. */
+	wait_reset(test, t);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM), 0);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_GET), 1);
+
+	WRITE_ONCE(t->sim->inject.ce_delay_ms, 0);
+	put_cmd(test, t, NVSVM_CE_OP_SEMAPHORE, 0, 0, SEM + 8, 6);
+	run(test, t);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM + 8), 6);
+	KUNIT_EXPECT_EQ(test, vram64(test, t, SEM), 0);
+}
+
+/*
+ * A write to VRAM whose backing cannot be allocated stops the engine with
+ * NO_BACKING, not BUS: the VRAM side (vram_fail) makes the allocation fail.
+ */
+static void ce_no_backing(struct kunit *test)
+{
+	struct ce_test *t = test->priv;
+	u32 error;
+
+	skip_without_inject(test);
+	write_pages(test, t, SRC, 1, gen_pattern);
+	atomic_set(&t->sim->inject.vram_fail, 1);
+	put_cmd(test, t, NVSVM_CE_OP_COPY, 0, SRC, UNWRITTEN, SZ_4K);
+	kick(t);
+	wait_engine(test, t);
+	error = rd(t, NVSVM_REG_CE_ERROR);
+	if (!error && atomic_read(&t->sim->inject.vram_fail)) {
+		atomic_set(&t->sim->inject.vram_fail, 0);
+		kunit_skip(test, "this build's VRAM backing does not consume vram_fail");
+	}
+	KUNIT_EXPECT_EQ(test, error, 1);
+	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_CE_ERROR_CAUSE), NVSVM_CE_ERROR_NO_BACKING);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->sim->inject.vram_fail), 0);
+	atomic_set(&t->sim->inject.vram_fail, 0);
+}
+
 /* Destroying a GPU while the engine is busy stops it at once. */
 static void ce_destroy_while_busy(struct kunit *test)
 {
@@ -1246,6 +1370,10 @@ static struct kunit_case ce_cases[] = {
 	KUNIT_CASE(ce_engines_independent),
 	KUNIT_CASE(ce_engines_share_line),
 	KUNIT_CASE(ce_reset_async),
+	KUNIT_CASE(ce_inject_fail),
+	KUNIT_CASE(ce_inject_delay),
+	KUNIT_CASE(ce_inject_delay_reset),
+	KUNIT_CASE(ce_no_backing),
 	KUNIT_CASE(ce_destroy_while_busy),
 	{}
 };
