@@ -40,6 +40,7 @@
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/dma-mapping.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -108,22 +109,36 @@ MODULE_PARM_DESC(watchdog_ms, "How long a compute launch may run, in ms (default
 /*
  * Registers are 32-bit aligned; an unaligned offset, or one no block
  * decodes, reads as the bad value and ignores writes.
+ *
+ * No register access sleeps, whatever its caller's context. Every access
+ * runs in a non-blocking section (non_block_start(), as mmu notifiers
+ * that must not block do), so that with CONFIG_DEBUG_ATOMIC_SLEEP an
+ * access path that could sleep is reported by any access the driver
+ * makes, not only by those it makes from atomic context. Without that
+ * option the section costs nothing.
  */
 static u32 nvsvm_sim_rd32(struct nvsvm_hw *hw, u32 reg)
 {
 	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
+	u32 val;
 
 	if (!block || !block->rd32 || (reg & 3))
 		return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
-	return block->rd32(to_nvsvm_sim(hw), reg);
+	non_block_start();
+	val = block->rd32(to_nvsvm_sim(hw), reg);
+	non_block_end();
+	return val;
 }
 
 static void nvsvm_sim_wr32(struct nvsvm_hw *hw, u32 reg, u32 val)
 {
 	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
 
-	if (block && block->wr32 && !(reg & 3))
-		block->wr32(to_nvsvm_sim(hw), reg, val);
+	if (!block || !block->wr32 || (reg & 3))
+		return;
+	non_block_start();
+	block->wr32(to_nvsvm_sim(hw), reg, val);
+	non_block_end();
 }
 
 static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
