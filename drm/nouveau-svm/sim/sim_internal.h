@@ -403,4 +403,13 @@ void *nvsvm_sim_mmu_access(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 			   u8 access, u8 *why, u64 *vram);
 void nvsvm_sim_lockdep_canary(struct nvsvm_sim *sim);
 
+/*
+ * *fault_type of a nvsvm_sim_mmu_map() that failed because VRAM backing
+ * could not be allocated: no fault, the caller fails its channel with
+ * %NVSVM_CHAN_ERROR_NO_BACKING. Guarded: the MMU's side defines it too.
+ */
+#ifndef NVSVM_SIM_MMU_NO_BACKING
+#define NVSVM_SIM_MMU_NO_BACKING	0xff
+#endif
+
 #endif /* __NVSVM_SIM_INTERNAL_H__ */
