@@ -255,6 +255,7 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	if (!chan->hw_stopped && drm_dev_enter(&chan->ndev->base, &idx)) {
+		/* A reset that never completes wedges the device: go on anyway. */
 		nvsvm_fifo_chan_reset(chan->ndev->fifo, chan->hw_id);
 		chan->hw_stopped = true;
 		drm_dev_exit(idx);

@@ -67,6 +67,13 @@ struct nvsvm_device {
 	struct mutex mmu_lock;
 
 	/**
+	 * @wedged: A channel reset never completed: the host block cannot be
+	 * trusted, and CHANNEL_ALLOC fails with -EIO. Set once (WRITE_ONCE()),
+	 * never cleared while the device is bound; read without a lock.
+	 */
+	bool wedged;
+
+	/**
 	 * @wq: Ordered, for the interrupts' bottom halves. It may reclaim
 	 * memory: they signal fences. Immutable.
 	 */

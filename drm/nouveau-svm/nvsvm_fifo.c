@@ -13,7 +13,12 @@
  * top half lets each channel signal the jobs its semaphore says are done
  * (signalling a fence is allowed in hard-IRQ context). ERROR means
  * channels stopped on an error: the error work reads which from FIFO_ERROR
- * and fails them, which resets them, a register write that sleeps.
+ * and fails them, which resets them.
+ *
+ * A channel reset is triggered, then polled: CHAN_STATUS.RESETTING with a
+ * bounded wait. A reset that never completes leaves the host block in a
+ * state the driver cannot know: the device is wedged (drm_err), and every
+ * later CHANNEL_ALLOC fails with -EIO.
  *
  * Locking: &nvsvm_fifo.lock (a mutex) serialises adding and removing
  * channels with the error work and unplug, which call into channels
@@ -25,6 +30,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/interrupt.h>
+#include <linux/iopoll.h>
 #include <linux/platform_device.h>
 #include <linux/workqueue.h>
 
@@ -37,6 +43,10 @@
 #include "nvsvm_fifo.h"
 #include "nvsvm_hw.h"
 #include "nvsvm_regs.h"
+
+/* How long a channel reset may take before the device counts as wedged. */
+#define NVSVM_FIFO_RESET_TIMEOUT_US	(5 * USEC_PER_SEC)
+#define NVSVM_FIFO_RESET_POLL_US	20
 
 /**
  * struct nvsvm_fifo - The host block
@@ -68,17 +78,41 @@ static struct nvsvm_hw *nvsvm_fifo_hw(struct nvsvm_fifo *fifo)
  * @fifo: The host block.
  * @hw_id: The channel.
  *
- * The channel is idle, disabled and without error when this returns. The
- * caller must own the hardware (drm_dev_enter(), or the unplug path). May
- * sleep.
+ * Triggers the reset and polls CHAN_STATUS.RESETTING with a bounded wait
+ * (then clears the channel's instance block): the channel is idle,
+ * disabled, without error, and the GPU holds no translation of its VM.
+ * A reset that does not complete wedges the device. The caller must own
+ * the hardware (drm_dev_enter(), or the unplug path). Allocates nothing.
+ * May sleep.
+ *
+ * Return: 0, or -ETIMEDOUT (or -EIO once wedged) if the reset did not
+ * complete.
  */
-void nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id)
+int nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id)
 {
+	struct nvsvm_device *ndev = fifo->ndev;
 	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+	u32 status;
+	int ret;
 
 	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_CTRL(hw_id), NVSVM_CHAN_CTRL_RESET);
+	/* Wedged: resets do not complete; waiting for each would only hang. */
+	if (READ_ONCE(ndev->wedged))
+		return -EIO;
+	ret = read_poll_timeout(nvsvm_hw_rd32, status,
+				!(status & NVSVM_CHAN_STATUS_RESETTING),
+				NVSVM_FIFO_RESET_POLL_US, NVSVM_FIFO_RESET_TIMEOUT_US,
+				false, hw, NVSVM_REG_CHAN_STATUS(hw_id));
+	if (ret) {
+		WRITE_ONCE(ndev->wedged, true);
+		drm_err(&ndev->base,
+			"channel %u: reset did not complete; the GPU is wedged, no new channels\n",
+			hw_id);
+		return ret;
+	}
 	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_LO(hw_id), 0);
 	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_HI(hw_id), 0);
+	return 0;
 }
 
 /**
@@ -107,13 +141,17 @@ void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id)
  *
  * The hardware channel stays disabled until nvsvm_fifo_chan_start().
  *
- * Return: 0, or -ENOSPC if every hardware channel is in use.
+ * Return: 0; -ENOSPC if every hardware channel is in use; -EIO if the
+ * device is wedged.
  */
 int nvsvm_fifo_chan_add(struct nvsvm_fifo *fifo, struct nvsvm_chan *chan,
 			dma_addr_t inst, u32 *hw_id)
 {
 	int ret = -ENOSPC;
 	u32 id;
+
+	if (READ_ONCE(fifo->ndev->wedged))
+		return -EIO;
 
 	mutex_lock(&fifo->lock);
 	for (id = 0; id < fifo->ndev->info.chan_count; id++) {

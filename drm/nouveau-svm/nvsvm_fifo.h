@@ -19,7 +19,7 @@ int nvsvm_fifo_chan_start(struct nvsvm_fifo *fifo, u32 hw_id);
 void nvsvm_fifo_chan_remove(struct nvsvm_fifo *fifo, u32 hw_id);
 struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst);
 
-void nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id);
+int nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id);
 void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id);
 
 #endif /* __NVSVM_FIFO_H__ */
