@@ -233,15 +233,18 @@ void nvsvm_chan_signal(struct nvsvm_chan *chan)
  * still there, signal what completed, fail what did not: the oldest job
  * with @err, the rest with -ECANCELED (-ENODEV when the device is gone).
  * @error and @address go to the report unless it already has an error.
+ * Allocates nothing: a failed invalidate calls it under the VM's notifier
+ * lock.
  */
-static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+static void nvsvm_chan_stop_locked(struct nvsvm_chan *chan, u32 error, u64 address,
+				   int err)
 {
 	int later = err == -ENODEV ? -ENODEV : -ECANCELED;
 	struct nvsvm_fence *fence, *tmp;
 	unsigned long flags;
 	int idx;
 
-	mutex_lock(&chan->stop_lock);
+	lockdep_assert_held(&chan->stop_lock);
 	spin_lock_irqsave(&chan->lock, flags);
 	if (!chan->stop_errno || err == -ENODEV)
 		chan->stop_errno = later;
@@ -272,44 +275,72 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 		dma_fence_put(&fence->base);
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
+static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+{
+	mutex_lock(&chan->stop_lock);
+	nvsvm_chan_stop_locked(chan, error, address, err);
 	mutex_unlock(&chan->stop_lock);
 }
 
 /**
- * nvsvm_chan_fail() - Stop a channel the hardware stopped on an error
- * @chan: The channel.
- * @hw_error: NVSVM_CHAN_ERROR_* from CHAN_STATUS.
- * @info: CHAN_ERROR_INFO.
+ * nvsvm_chan_fail() - Stop a channel the hardware reports an error for
+ * @chan: The channel, whose bit FIFO_ERROR has set.
+ *
+ * Reads the channel's CHAN_STATUS and ERROR_INFO under &nvsvm_chan.stop_lock,
+ * the lock every reset of the hardware channel takes, so that what is read
+ * is the error the bit was set for: a channel the driver reset meanwhile
+ * (CHANNEL_FREE of a faulting channel, say) has no error any more, and is
+ * left alone rather than reported.
  *
  * Context: Process. Resets the hardware channel, which may sleep.
  */
-void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
+void nvsvm_chan_fail(struct nvsvm_chan *chan)
 {
+	struct nvsvm_fifo *fifo = chan->ndev->fifo;
+	u32 hw_error;
+	u64 info;
+
+	mutex_lock(&chan->stop_lock);
+	if (chan->hw_stopped)
+		goto out_unlock;	/* Stopped and reset already: old news. */
+	nvsvm_fifo_chan_read_error(fifo, chan->hw_id, &hw_error, &info);
+
 	switch (hw_error) {
+	case NVSVM_CHAN_ERROR_NONE:
+		break;	/* Nothing to report (the bit was stale). */
 	case NVSVM_CHAN_ERROR_MMU_FAULT:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
 		break;
 	case NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION,
+				       info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_MISALIGNED:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_ARITHMETIC:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_WATCHDOG:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
 		break;
 	case NVSVM_CHAN_ERROR_INVALID_METHOD:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_NO_BACKING:
+		/* The uAPI has no name for it (yet): memory ran out. */
+		nvsvm_chan_stop_locked(chan, 0, 0, -ENOMEM);
 		break;
 	default:
 		drm_err(&chan->ndev->base, "channel %u: unknown error %u\n",
 			chan->hw_id, hw_error);
-		nvsvm_chan_stop(chan, 0, 0, -EIO);
+		nvsvm_chan_stop_locked(chan, 0, 0, -EIO);
 		break;
 	}
+out_unlock:
+	mutex_unlock(&chan->stop_lock);
 }
 
 /**

@@ -12,8 +12,10 @@
  * release with the INTR flag completed, which is how every job ends: the
  * top half lets each channel signal the jobs its semaphore says are done
  * (signalling a fence is allowed in hard-IRQ context). ERROR means
- * channels stopped on an error: the error work reads which from FIFO_ERROR
- * and fails them, which resets them.
+ * channels stopped on an error: the error work finds which in FIFO_ERROR
+ * and fails them (nvsvm_chan_fail(), which reads the channel's status
+ * under the lock its resets take, so that a channel the driver reset
+ * meanwhile is not misreported).
  *
  * A channel reset is triggered, then polled: CHAN_STATUS.RESETTING with a
  * bounded wait. A reset that never completes leaves the host block in a
@@ -113,6 +115,26 @@ int nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id)
 	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_LO(hw_id), 0);
 	nvsvm_hw_wr32(hw, NVSVM_REG_CHAN_INST_HI(hw_id), 0);
 	return 0;
+}
+
+/**
+ * nvsvm_fifo_chan_read_error() - Read why a hardware channel stopped
+ * @fifo: The host block.
+ * @hw_id: The channel.
+ * @error: Set to NVSVM_CHAN_ERROR_* (NONE if it has not failed).
+ * @info: Set to CHAN_ERROR_INFO.
+ *
+ * The caller holds what keeps the channel from being reset meanwhile
+ * (&nvsvm_chan.stop_lock).
+ */
+void nvsvm_fifo_chan_read_error(struct nvsvm_fifo *fifo, u32 hw_id, u32 *error, u64 *info)
+{
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+
+	*error = FIELD_GET(NVSVM_CHAN_STATUS_ERROR,
+			   nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_STATUS(hw_id)));
+	*info = nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_LO(hw_id)) |
+		(u64)nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_HI(hw_id)) << 32;
 }
 
 /**
@@ -270,23 +292,18 @@ static void nvsvm_fifo_error_work(struct work_struct *work)
 	if (!drm_dev_enter(&fifo->ndev->base, &idx))
 		return;
 
+	/* Channels leave the table under the lock: each one found stays. */
 	mutex_lock(&fifo->lock);
 	for (w = 0; w < DIV_ROUND_UP(count, 32); w++) {
 		errors = nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_ERROR(w));
 		for_each_set_bit(bit, &errors, 32) {
 			u32 id = w * 32 + bit;
-			u32 error;
-			u64 info;
 
 			if (id >= count)
 				break;
-			error = FIELD_GET(NVSVM_CHAN_STATUS_ERROR,
-					  nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_STATUS(id)));
-			info = nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_LO(id)) |
-			       (u64)nvsvm_hw_rd32(hw, NVSVM_REG_CHAN_ERROR_INFO_HI(id)) << 32;
 			/* Failing the channel resets it, which clears the bit. */
 			if (fifo->chans[id])
-				nvsvm_chan_fail(fifo->chans[id], error, info);
+				nvsvm_chan_fail(fifo->chans[id]);
 			else
 				nvsvm_fifo_chan_reset(fifo, id);
 		}

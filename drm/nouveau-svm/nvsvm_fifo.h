@@ -20,6 +20,7 @@ void nvsvm_fifo_chan_remove(struct nvsvm_fifo *fifo, u32 hw_id);
 struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst);
 
 int nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id);
+void nvsvm_fifo_chan_read_error(struct nvsvm_fifo *fifo, u32 hw_id, u32 *error, u64 *info);
 void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id);
 
 #endif /* __NVSVM_FIFO_H__ */
