@@ -1170,11 +1170,10 @@ igt_main
 	igt_describe("A process exiting with a running kernel, a blocked acquire and queued jobs (closing its file without cleaning up) leaves the GPU working and every channel free.");
 	igt_subtest("close-while-running") {
 		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
-		struct nvsvm_device *fresh;
+		struct nvsvm_igt_chanset fresh;
 		uint64_t t0, i;
 		int pipefd[2], status = -1;
 		struct pollfd pfd;
-		uint32_t *ids;
 		pid_t pid;
 		char byte;
 
@@ -1208,18 +1207,15 @@ igt_main
 			     "child status %#x\n", status);
 
 		/* Its channels were all freed: every one can be allocated again. */
-		fresh = nvsvm_igt_open(0);
-		ids = calloc(n, sizeof(*ids));
-		igt_assert(ids);
+		nvsvm_igt_chanset_init(&fresh, 0);
 		for (i = 0; i < n; i++) {
-			int ret = __nvsvm_igt_channel_alloc(nvsvm_device_fd(fresh), &ids[i]);
+			int ret = nvsvm_igt_chanset_alloc(&fresh);
 
 			igt_assert_f(ret == 0, "channel %llu of %llu: %s\n",
 				     (unsigned long long)i + 1, (unsigned long long)n,
 				     strerror(-ret));
 		}
-		free(ids);
-		nvsvm_device_close(fresh);
+		nvsvm_igt_chanset_fini(&fresh);
 
 		/* And the GPU runs jobs and kernels. */
 		check_new_channel_works();

@@ -324,6 +324,83 @@ void nvsvm_igt_channel_free(int fd, uint32_t channel)
 	igt_assert_eq(__nvsvm_igt_channel_free(fd, channel), 0);
 }
 
+void nvsvm_igt_chanset_init(struct nvsvm_igt_chanset *set, int gpu)
+{
+	struct nvsvm_device *dev = nvsvm_igt_open(gpu);
+
+	memset(set, 0, sizeof(*set));
+	set->gpu = gpu;
+	set->per_file = nvsvm_igt_get_param(nvsvm_device_fd(dev),
+					    DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+	igt_assert_lte(1, set->per_file);
+	set->files[0] = dev;
+	set->nfiles = 1;
+}
+
+int nvsvm_igt_chanset_alloc(struct nvsvm_igt_chanset *set)
+{
+	unsigned int f = set->nfiles - 1;
+	uint32_t id;
+	int ret;
+
+	igt_assert_lt(set->count, NVSVM_IGT_MAX_CHANNELS);
+	if (set->held[f] == set->per_file) {
+		igt_assert_lt(set->nfiles, NVSVM_IGT_MAX_CHANNELS);
+		f = set->nfiles++;
+		set->files[f] = nvsvm_igt_open(set->gpu);
+	}
+	ret = __nvsvm_igt_channel_alloc(nvsvm_device_fd(set->files[f]), &id);
+	if (ret)
+		return ret;
+	igt_assert_neq(id, 0);
+	set->held[f]++;
+	set->chans[set->count].file = f;
+	set->chans[set->count].id = id;
+	set->count++;
+	return 0;
+}
+
+void nvsvm_igt_chanset_free(struct nvsvm_igt_chanset *set, unsigned int i)
+{
+	unsigned int f = set->chans[i].file;
+
+	igt_assert_lt(i, set->count);
+	nvsvm_igt_channel_free(nvsvm_device_fd(set->files[f]), set->chans[i].id);
+	set->held[f]--;
+	set->chans[i] = set->chans[--set->count];
+}
+
+void nvsvm_igt_chanset_close_file(struct nvsvm_igt_chanset *set, unsigned int f)
+{
+	unsigned int i;
+
+	igt_assert(f < set->nfiles && set->files[f]);
+	nvsvm_device_close(set->files[f]);
+	set->files[f] = NULL;
+	set->held[f] = 0;
+	for (i = 0; i < set->count;) {
+		if (set->chans[i].file == f)
+			set->chans[i] = set->chans[--set->count];
+		else
+			i++;
+	}
+	/* A closed last file is not allocated from: start a new one. */
+	if (f == set->nfiles - 1) {
+		set->files[set->nfiles] = nvsvm_igt_open(set->gpu);
+		set->nfiles++;
+	}
+}
+
+void nvsvm_igt_chanset_fini(struct nvsvm_igt_chanset *set)
+{
+	unsigned int f;
+
+	for (f = 0; f < set->nfiles; f++)
+		if (set->files[f])
+			nvsvm_device_close(set->files[f]);
+	memset(set, 0, sizeof(*set));
+}
+
 void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
 				 struct drm_nvsvm_channel_get_error *err)
 {

@@ -123,6 +123,44 @@ int __nvsvm_igt_channel_alloc(int fd, uint32_t *channel);
 int __nvsvm_igt_channel_free(int fd, uint32_t channel);
 void nvsvm_igt_channel_free(int fd, uint32_t channel);
 
+/*
+ * Channels spread over as many files of one GPU as the per-file limit
+ * (DRM_NVSVM_PARAM_CHANNELS_PER_FILE) needs, for tests that use up the
+ * GPU's hardware channels.
+ */
+#define NVSVM_IGT_MAX_CHANNELS	64
+
+struct nvsvm_igt_chanset {
+	int gpu;			/* the GPU's index */
+	uint32_t per_file;		/* the per-file limit */
+	unsigned int nfiles;
+	struct nvsvm_device *files[NVSVM_IGT_MAX_CHANNELS];
+	uint32_t held[NVSVM_IGT_MAX_CHANNELS];	/* channels of each file */
+	unsigned int count;		/* channels in @chans */
+	struct {
+		unsigned int file;	/* index in @files */
+		uint32_t id;
+	} chans[NVSVM_IGT_MAX_CHANNELS];
+};
+
+/* An empty set on GPU @gpu. */
+void nvsvm_igt_chanset_init(struct nvsvm_igt_chanset *set, int gpu);
+
+/*
+ * Allocate one more channel, in the set's last file, or a new file when
+ * that one is at the limit. Returns 0 or the -errno of CHANNEL_ALLOC.
+ */
+int nvsvm_igt_chanset_alloc(struct nvsvm_igt_chanset *set);
+
+/* Free the set's channel @i (the last one moves into its place). */
+void nvsvm_igt_chanset_free(struct nvsvm_igt_chanset *set, unsigned int i);
+
+/* Close the set's file @f, which frees its channels; they leave the set. */
+void nvsvm_igt_chanset_close_file(struct nvsvm_igt_chanset *set, unsigned int f);
+
+/* Close every file of the set, which frees its channels. */
+void nvsvm_igt_chanset_fini(struct nvsvm_igt_chanset *set);
+
 /* CHANNEL_GET_ERROR into @err; fails the subtest if the ioctl fails. */
 void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
 				 struct drm_nvsvm_channel_get_error *err);

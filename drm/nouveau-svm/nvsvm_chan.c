@@ -623,8 +623,10 @@ static void nvsvm_chan_lockdep_prime(struct nvsvm_chan *chan)
 	mutex_unlock(&chan->vm->notifier_lock);
 }
 
-static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm)
+static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct drm_file *file,
+					    u32 id)
 {
+	struct nvsvm_vm *vm = nvsvm_file_vm(file);
 	struct device *dev = ndev->base.dev;
 	struct nvsvm_chan *chan;
 	int ret;
@@ -635,6 +637,7 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	kref_init(&chan->ref);
 	chan->ndev = ndev;
 	chan->vm = vm;
+	chan->id = id;
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
@@ -715,12 +718,25 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	nvsvm_chan_put(chan);
 }
 
+/*
+ * Whether @id can name a channel of the file at all: ids run from 1 to the
+ * per-file limit. Checked before the id reaches the xarray, whose index 0
+ * an erase would otherwise hand out (an ALLOC1 xarray keeps it busy only
+ * until something stores NULL there).
+ */
+static bool nvsvm_chan_id_valid(struct drm_device *drm, u32 id)
+{
+	return id && id <= nvsvm_device_channels_per_file(&to_nvsvm_device(drm)->info);
+}
+
 /* The file's channel @id with a reference, or NULL. */
 static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 {
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct nvsvm_chan *chan;
 
+	if (!nvsvm_chan_id_valid(file->minor->dev, id))
+		return NULL;
 	xa_lock(&nfile->channels);
 	chan = xa_load(&nfile->channels, id);
 	if (chan)
@@ -731,21 +747,34 @@ static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 
 int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	struct nvsvm_device *ndev = to_nvsvm_device(drm);
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct drm_nvsvm_channel_alloc *args = data;
 	struct nvsvm_chan *chan;
+	u32 id;
 	int ret;
 
 	if (args->flags)
 		return -EINVAL;
 
-	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm);
-	if (IS_ERR(chan))
-		return PTR_ERR(chan);
-	ret = xa_alloc(&nfile->channels, &args->channel, chan, xa_limit_32b, GFP_KERNEL);
+	/*
+	 * Reserve the id first: the per-file limit is the xarray's, and a file
+	 * at its limit takes no hardware channel from the others.
+	 */
+	ret = xa_alloc(&nfile->channels, &id, NULL,
+		       XA_LIMIT(1, nvsvm_device_channels_per_file(&ndev->info)), GFP_KERNEL);
 	if (ret)
-		nvsvm_chan_destroy(chan);
-	return ret;
+		return ret == -EBUSY ? -ENOSPC : ret;
+
+	chan = nvsvm_chan_create(ndev, file, id);
+	if (IS_ERR(chan)) {
+		xa_release(&nfile->channels, id);
+		return PTR_ERR(chan);
+	}
+	/* The slot exists: storing in it allocates nothing and cannot fail. */
+	WARN_ON(xa_err(xa_store(&nfile->channels, id, chan, GFP_KERNEL)));
+	args->channel = id;
+	return 0;
 }
 
 int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file *file)
@@ -756,7 +785,15 @@ int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file
 
 	if (args->pad)
 		return -EINVAL;
-	chan = xa_erase(&nfile->channels, args->channel);
+	if (!nvsvm_chan_id_valid(drm, args->channel))
+		return -ENOENT;
+
+	/* Only a channel goes: not an id reserved by an allocation in flight. */
+	xa_lock(&nfile->channels);
+	chan = xa_load(&nfile->channels, args->channel);
+	if (chan)
+		__xa_erase(&nfile->channels, args->channel);
+	xa_unlock(&nfile->channels);
 	if (!chan)
 		return -ENOENT;
 	nvsvm_chan_destroy(chan);

@@ -56,6 +56,8 @@ struct nvsvm_chan {
 	struct nvsvm_device *ndev;
 	/** @vm: The file's VM, which outlives the channel. Immutable. */
 	struct nvsvm_vm *vm;
+	/** @id: The file's id for the channel (CHANNEL_ALLOC's answer). Immutable. */
+	u32 id;
 	/** @hw_id: The hardware channel. Immutable. */
 	u32 hw_id;
 

@@ -102,7 +102,9 @@ struct nvsvm_file {
 	struct nvsvm_vm *vm;
 
 	/**
-	 * @channels: &struct nvsvm_chan by id (from 1). Each entry holds a
+	 * @channels: &struct nvsvm_chan by id, 1 to the per-file limit
+	 * (DRM_NVSVM_PARAM_CHANNELS_PER_FILE). An id is reserved (a NULL
+	 * entry) while its channel is created. Each channel entry holds a
 	 * reference. Protected by the xarray's own lock.
 	 */
 	struct xarray channels;
