@@ -606,6 +606,7 @@ static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 	chan->inst[NVSVM_INST_GPFIFO_ENTRIES / 4] = cpu_to_le32(NVSVM_CHAN_ENTRIES);
 	chan->inst[NVSVM_INST_GP_GET / 4] = 0;
 	chan->inst[NVSVM_INST_GP_PUT / 4] = 0;
+	chan->inst[NVSVM_INST_TAG / 4] = cpu_to_le32(chan->tag);
 	return 0;
 }
 
@@ -638,6 +639,8 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct dr
 	chan->ndev = ndev;
 	chan->vm = vm;
 	chan->id = id;
+	chan->pid = task_tgid_nr(current);
+	chan->client_id = file->client_id;
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
@@ -655,7 +658,7 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct dr
 	if (!chan->ring)
 		goto err_free_inst;
 
-	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id);
+	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id, &chan->tag);
 	if (ret)
 		goto err_free_ring;
 	ret = nvsvm_chan_setup(chan);

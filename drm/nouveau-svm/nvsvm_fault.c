@@ -9,9 +9,12 @@
  * a process, every fault is fatal: a VM of buffer objects maps everything
  * its jobs may touch, so a fault is a bad address. For each entry the
  * fault work records the fault against the channel whose instance block
- * it names (for CHANNEL_GET_ERROR), then cancels the access, which stops
- * the channel with MMU_FAULT; the FIFO error interrupt then fails its
- * jobs. After an overflow (faults were dropped) the work replays once the
+ * and tag it names (for CHANNEL_GET_ERROR), then cancels the access with
+ * that tag, which stops the channel with MMU_FAULT; the FIFO error
+ * interrupt then fails its jobs. An entry of a channel that was freed
+ * names no live channel (a new channel at the same instance block has
+ * another tag): it is cancelled with its own tag, which hits nothing, and
+ * recorded nowhere. After an overflow (faults were dropped) the work replays once the
  * ring is drained, so that the dropped faults are reported again.
  *
  * The interrupt's top half masks the fault interrupt and queues the work,
@@ -51,8 +54,8 @@ struct nvsvm_fault_entry {
 	__le64 inst;
 	/** @info: NVSVM_FAULT_INFO_*. */
 	__le32 info;
-	/** @reserved: Unused. */
-	__le32 reserved;
+	/** @tag: The instance block's tag. */
+	__le32 tag;
 	/** @timestamp: When, in ns. */
 	__le64 timestamp;
 };
@@ -75,12 +78,14 @@ struct nvsvm_fault {
 	struct work_struct work;
 };
 
-static void nvsvm_fault_cancel(struct nvsvm_fault *fault, u64 va, u64 inst, u32 info)
+static void nvsvm_fault_cancel(struct nvsvm_fault *fault, u64 va, u64 inst, u32 tag,
+			       u32 info)
 {
 	struct nvsvm_hw *hw = fault->ndev->hw;
 	struct nvsvm_chan *chan;
 
-	chan = nvsvm_fifo_chan_get_by_inst(fault->ndev->fifo, inst);
+	/* An entry of a freed channel names no live (instance, tag). */
+	chan = nvsvm_fifo_chan_get_by_inst(fault->ndev->fifo, inst, tag);
 	if (chan) {
 		nvsvm_chan_record_fault(chan, va, FIELD_GET(NVSVM_FAULT_INFO_ACCESS, info),
 					FIELD_GET(NVSVM_FAULT_INFO_TYPE, info),
@@ -92,6 +97,8 @@ static void nvsvm_fault_cancel(struct nvsvm_fault *fault, u64 va, u64 inst, u32 
 	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_CANCEL_INST_HI, upper_32_bits(inst));
 	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_CANCEL_VA_LO, lower_32_bits(va));
 	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_CANCEL_VA_HI, upper_32_bits(va));
+	/* With the entry's own tag: a new channel at the instance is spared. */
+	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_CANCEL_TAG, tag);
 	nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_CANCEL_TRIGGER, 1);
 }
 
@@ -116,9 +123,10 @@ static void nvsvm_fault_work(struct work_struct *work)
 		info = le32_to_cpu(READ_ONCE(e->info));
 		if (info & NVSVM_FAULT_INFO_VALID) {
 			u64 va = le64_to_cpu(e->va), inst = le64_to_cpu(e->inst);
+			u32 tag = le32_to_cpu(e->tag);
 
 			WRITE_ONCE(e->info, 0);
-			nvsvm_fault_cancel(fault, va, inst, info);
+			nvsvm_fault_cancel(fault, va, inst, tag, info);
 		}
 		get = (get + 1) % NVSVM_FAULT_ENTRIES;
 		nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_BUF_GET, get);

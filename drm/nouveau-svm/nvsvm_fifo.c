@@ -22,11 +22,18 @@
  * state the driver cannot know: the device is wedged (drm_err), and every
  * later CHANNEL_ALLOC fails with -EIO.
  *
+ * Each channel has a tag, a per-device number (never 0, unique among live
+ * channels) written to its instance block's %NVSVM_INST_TAG: the GPU copies
+ * it into fault entries, and the fault block attributes an entry by
+ * (instance block, tag), so that an entry left by a freed channel is never
+ * taken for one of a new channel at the same instance block.
+ *
  * Locking: &nvsvm_fifo.lock (a mutex) serialises adding and removing
- * channels with the error work and unplug, which call into channels
- * under it. &nvsvm_fifo.irq_lock (a spinlock, taken with interrupts off,
- * inside &nvsvm_fifo.lock) protects the channel table for the interrupt
- * handler and the fault block; a channel leaves the table under both
+ * channels with the error work, unplug and debugfs, which call into
+ * channels under it, and protects the tag counter. &nvsvm_fifo.irq_lock
+ * (a spinlock, taken with interrupts off, inside &nvsvm_fifo.lock)
+ * protects the channel table for the interrupt handler and the fault
+ * block; a channel leaves the table under both
  * before it goes away, so the table holds no references.
  */
 
@@ -34,13 +41,16 @@
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
 #include <linux/platform_device.h>
+#include <linux/seq_file.h>
 #include <linux/workqueue.h>
 
+#include <drm/drm_debugfs.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
 #include "nvsvm_chan.h"
+#include "nvsvm_chan_types.h"
 #include "nvsvm_device.h"
 #include "nvsvm_fifo.h"
 #include "nvsvm_hw.h"
@@ -60,12 +70,16 @@ struct nvsvm_fifo {
 	int irq;
 	/** @lock: See the DOC above. */
 	struct mutex lock;
-	/** @irq_lock: Protects @chans and @inst. */
+	/** @irq_lock: Protects @chans, @inst and @tag. */
 	spinlock_t irq_lock;
 	/** @chans: Channel by hardware id, NULL if free. */
 	struct nvsvm_chan *chans[NVSVM_MAX_CHANNELS];
 	/** @inst: Instance block location of each channel in @chans. */
 	u64 inst[NVSVM_MAX_CHANNELS];
+	/** @tag: Instance block tag of each channel in @chans. */
+	u32 tag[NVSVM_MAX_CHANNELS];
+	/** @next_tag: The last tag handed out. Protected by @lock. */
+	u32 next_tag;
 	/** @error_work: Fails the channels FIFO_ERROR names. */
 	struct work_struct error_work;
 };
@@ -154,12 +168,30 @@ void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id)
 	drm_dev_exit(idx);
 }
 
+/* A tag no live channel has, and not 0. */
+static u32 nvsvm_fifo_next_tag(struct nvsvm_fifo *fifo)
+{
+	u32 id;
+
+	lockdep_assert_held(&fifo->lock);
+	for (;;) {
+		if (!++fifo->next_tag)
+			continue;
+		for (id = 0; id < NVSVM_MAX_CHANNELS; id++)
+			if (fifo->chans[id] && fifo->tag[id] == fifo->next_tag)
+				break;
+		if (id == NVSVM_MAX_CHANNELS)
+			return fifo->next_tag;
+	}
+}
+
 /**
- * nvsvm_fifo_chan_add() - Give a channel a hardware channel
+ * nvsvm_fifo_chan_add() - Give a channel a hardware channel and a tag
  * @fifo: The host block.
  * @chan: The channel. It must be ready for nvsvm_chan_signal().
  * @inst: DMA address of its instance block.
  * @hw_id: Receives the hardware id.
+ * @tag: Receives the tag for the instance block's %NVSVM_INST_TAG.
  *
  * The hardware channel stays disabled until nvsvm_fifo_chan_start().
  *
@@ -167,7 +199,7 @@ void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id)
  * device is wedged.
  */
 int nvsvm_fifo_chan_add(struct nvsvm_fifo *fifo, struct nvsvm_chan *chan,
-			dma_addr_t inst, u32 *hw_id)
+			dma_addr_t inst, u32 *hw_id, u32 *tag)
 {
 	int ret = -ENOSPC;
 	u32 id;
@@ -179,10 +211,12 @@ int nvsvm_fifo_chan_add(struct nvsvm_fifo *fifo, struct nvsvm_chan *chan,
 	for (id = 0; id < fifo->ndev->info.chan_count; id++) {
 		if (fifo->chans[id])
 			continue;
+		*tag = nvsvm_fifo_next_tag(fifo);
 		spin_lock_irq(&fifo->irq_lock);
 		fifo->chans[id] = chan;
 		fifo->inst[id] = lower_32_bits(inst) | NVSVM_ADDR_LO_SYSMEM |
 				 (u64)upper_32_bits(inst) << 32;
+		fifo->tag[id] = *tag;
 		spin_unlock_irq(&fifo->irq_lock);
 		*hw_id = id;
 		ret = 0;
@@ -227,18 +261,25 @@ void nvsvm_fifo_chan_remove(struct nvsvm_fifo *fifo, u32 hw_id)
 	spin_lock_irq(&fifo->irq_lock);
 	fifo->chans[hw_id] = NULL;
 	fifo->inst[hw_id] = 0;
+	fifo->tag[hw_id] = 0;
 	spin_unlock_irq(&fifo->irq_lock);
 	mutex_unlock(&fifo->lock);
 }
 
 /**
- * nvsvm_fifo_chan_get_by_inst() - Find the channel of an instance block
+ * nvsvm_fifo_chan_get_by_inst() - Find the channel a fault entry names
  * @fifo: The host block.
  * @inst: The instance block's location, as the hardware reports it.
+ * @tag: The instance block's tag, as the hardware reports it.
+ *
+ * Both must match: an instance block is reused by a new channel once its
+ * channel is freed, and the tag tells them apart.
+ *
+ * Context: Any.
  *
  * Return: the channel with a reference (nvsvm_chan_put() it), or NULL.
  */
-struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst)
+struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst, u32 tag)
 {
 	struct nvsvm_chan *chan = NULL;
 	unsigned long flags;
@@ -246,7 +287,7 @@ struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst
 
 	spin_lock_irqsave(&fifo->irq_lock, flags);
 	for (id = 0; id < NVSVM_MAX_CHANNELS; id++) {
-		if (fifo->chans[id] && fifo->inst[id] == inst) {
+		if (fifo->chans[id] && fifo->inst[id] == inst && fifo->tag[id] == tag) {
 			chan = nvsvm_chan_get(fifo->chans[id]);
 			break;
 		}
@@ -312,6 +353,25 @@ static void nvsvm_fifo_error_work(struct work_struct *work)
 	drm_dev_exit(idx);
 }
 
+static int nvsvm_fifo_channels_show(struct seq_file *m, void *data)
+{
+	struct drm_debugfs_entry *entry = m->private;
+	struct nvsvm_fifo *fifo = to_nvsvm_device(entry->dev)->fifo;
+	u32 id;
+
+	mutex_lock(&fifo->lock);
+	for (id = 0; id < NVSVM_MAX_CHANNELS; id++) {
+		struct nvsvm_chan *chan = fifo->chans[id];
+
+		if (chan)
+			seq_printf(m, "chan %u inst %#llx tag %u pid %d client %llu id %u\n", id,
+				   fifo->inst[id], fifo->tag[id], chan->pid, chan->client_id,
+				   chan->id);
+	}
+	mutex_unlock(&fifo->lock);
+	return 0;
+}
+
 /**
  * nvsvm_fifo_init() - Take over the host block at probe
  * @ndev: The device.
@@ -355,6 +415,7 @@ int nvsvm_fifo_init(struct nvsvm_device *ndev, struct platform_device *pdev)
 	ndev->fifo = fifo;
 	nvsvm_hw_wr32(hw, NVSVM_REG_FIFO_INTR_EN,
 		      NVSVM_FIFO_INTR_SEMAPHORE | NVSVM_FIFO_INTR_ERROR);
+	drm_debugfs_add_file(&ndev->base, "channels", nvsvm_fifo_channels_show, NULL);
 	return 0;
 }
 
