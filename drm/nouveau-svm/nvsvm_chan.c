@@ -214,6 +214,25 @@ static void nvsvm_chan_signal_locked(struct nvsvm_chan *chan)
 }
 
 /**
+ * nvsvm_chan_busy() - Whether a channel has jobs on the GPU
+ * @chan: The channel.
+ *
+ * Context: Any.
+ *
+ * Return: true while a job that run_job() gave the GPU has not signalled.
+ */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan)
+{
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	busy = !list_empty(&chan->pending);
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return busy;
+}
+
+/**
  * nvsvm_chan_signal() - Signal the jobs that completed
  * @chan: The channel.
  *
@@ -466,6 +485,8 @@ static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 	/* GP_PUT is visible before the doorbell reaches the GPU. */
 	wmb();
 	nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+	/* In case the completion interrupt is lost. */
+	nvsvm_fifo_watchdog_arm(chan->ndev->fifo);
 
 	return &fence->base;
 }

@@ -24,6 +24,7 @@ struct nvsvm_chan *nvsvm_chan_get(struct nvsvm_chan *chan);
 void nvsvm_chan_put(struct nvsvm_chan *chan);
 
 /* For the FIFO and fault blocks. */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan);
 void nvsvm_chan_signal(struct nvsvm_chan *chan);
 void nvsvm_chan_fail(struct nvsvm_chan *chan);
 void nvsvm_chan_hang(struct nvsvm_chan *chan);

@@ -74,8 +74,9 @@ struct nvsvm_device {
 	bool wedged;
 
 	/**
-	 * @wq: Ordered, for the interrupts' bottom halves. It may reclaim
-	 * memory: they signal fences. Immutable.
+	 * @wq: Ordered, for the interrupts' bottom halves that signal fences
+	 * (FIFO errors, the lost-interrupt watchdog); WQ_MEM_RECLAIM, since
+	 * reclaim may wait on those fences. Immutable.
 	 */
 	struct workqueue_struct *wq;
 

@@ -41,6 +41,9 @@
  * a new channel may have the instance block, with another tag) is
  * cancelled with its own tag, which hits nothing, and recorded nowhere.
  *
+ * A lost interrupt is made up for by the FIFO block's watchdog, which
+ * calls nvsvm_fault_check() while jobs run.
+ *
  * Locking: the worker is the only user of the ring, GET, the batch and the
  * cancel and replay registers; a work item never runs twice at once.
  */
@@ -291,6 +294,27 @@ static void nvsvm_fault_work(struct work_struct *work)
 	drm_dev_exit(idx);
 }
 
+/**
+ * nvsvm_fault_check() - Drain the ring if an interrupt was lost
+ * @ndev: The device; the caller is inside drm_dev_enter().
+ *
+ * For the lost-interrupt watchdog: queues the worker if the ring holds
+ * entries or has overflowed.
+ */
+void nvsvm_fault_check(struct nvsvm_device *ndev)
+{
+	const u32 mask = NVSVM_FAULT_ENTRIES - 1;
+	struct nvsvm_fault *fault = ndev->fault;
+	struct nvsvm_hw *hw = ndev->hw;
+
+	if (!fault)
+		return;
+	if ((nvsvm_hw_rd32(hw, NVSVM_REG_FAULT_BUF_GET) & mask) !=
+	    (nvsvm_hw_rd32(hw, NVSVM_REG_FAULT_BUF_PUT) & mask) ||
+	    (nvsvm_hw_rd32(hw, NVSVM_REG_FAULT_STATUS) & NVSVM_FAULT_STATUS_OVERFLOW))
+		queue_work(fault->wq, &fault->work);
+}
+
 static irqreturn_t nvsvm_fault_irq(int irq, void *arg)
 {
 	struct nvsvm_fault *fault = arg;
@@ -378,7 +402,9 @@ err_disable:
 
 /**
  * nvsvm_fault_unplug() - Take the fault buffer back from the GPU
- * @ndev: The device, already unplugged (drm_dev_unplug()).
+ * @ndev: The device, already unplugged (drm_dev_unplug()), its FIFO
+ *        watchdog not yet stopped (it queues the worker only inside
+ *        drm_dev_enter(), which fails now).
  *
  * After this the GPU writes no more faults to the ring, and the worker
  * does not run.

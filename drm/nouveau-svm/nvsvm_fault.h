@@ -34,6 +34,7 @@ struct nvsvm_fault_info {
 
 int nvsvm_fault_init(struct nvsvm_device *ndev, struct platform_device *pdev);
 void nvsvm_fault_unplug(struct nvsvm_device *ndev);
+void nvsvm_fault_check(struct nvsvm_device *ndev);
 
 /* Batch handling, pure (KUnit). */
 unsigned int nvsvm_fault_access_rank(u8 access);

@@ -28,18 +28,24 @@
  * (instance block, tag), so that an entry left by a freed channel is never
  * taken for one of a new channel at the same instance block.
  *
+ * Interrupts can be lost (the contract allows it). While any channel has
+ * work on the GPU, a watchdog (every lost_irq_check_ms) signals what the
+ * semaphores say completed, queues the error work if FIFO_ERROR's cause is
+ * pending, and lets the fault block look at its ring.
+ *
  * Locking: &nvsvm_fifo.lock (a mutex) serialises adding and removing
  * channels with the error work, unplug and debugfs, which call into
- * channels under it, and protects the tag counter. &nvsvm_fifo.irq_lock
- * (a spinlock, taken with interrupts off, inside &nvsvm_fifo.lock)
- * protects the channel table for the interrupt handler and the fault
- * block; a channel leaves the table under both
- * before it goes away, so the table holds no references.
+ * channels under it, and protects the tag counter. &nvsvm_fifo.irq_lock (a
+ * spinlock, taken with interrupts off, inside &nvsvm_fifo.lock) protects
+ * the channel table for the interrupt handler, the watchdog and the fault
+ * block; a channel leaves the table under both before it goes away, so the
+ * table holds no references.
  */
 
 #include <linux/bitfield.h>
 #include <linux/interrupt.h>
 #include <linux/iopoll.h>
+#include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/seq_file.h>
 #include <linux/workqueue.h>
@@ -52,9 +58,15 @@
 #include "nvsvm_chan.h"
 #include "nvsvm_chan_types.h"
 #include "nvsvm_device.h"
+#include "nvsvm_fault.h"
 #include "nvsvm_fifo.h"
 #include "nvsvm_hw.h"
 #include "nvsvm_regs.h"
+
+static unsigned int lost_irq_check_ms = 200;
+module_param(lost_irq_check_ms, uint, 0644);
+MODULE_PARM_DESC(lost_irq_check_ms,
+		 "While jobs run, how often to look for work a lost interrupt left undone, in ms (0: never; default 200)");
 
 /* How long a channel reset may take before the device counts as wedged. */
 #define NVSVM_FIFO_RESET_TIMEOUT_US	(5 * USEC_PER_SEC)
@@ -64,9 +76,9 @@
  * struct nvsvm_fifo - The host block
  */
 struct nvsvm_fifo {
-	/** @ndev: The device. */
+	/** @ndev: The device. Immutable. */
 	struct nvsvm_device *ndev;
-	/** @irq: The "fifo" interrupt. */
+	/** @irq: The "fifo" interrupt. Immutable. */
 	int irq;
 	/** @lock: See the DOC above. */
 	struct mutex lock;
@@ -82,6 +94,8 @@ struct nvsvm_fifo {
 	u32 next_tag;
 	/** @error_work: Fails the channels FIFO_ERROR names. */
 	struct work_struct error_work;
+	/** @watchdog: Makes up for lost interrupts while jobs run. */
+	struct delayed_work watchdog;
 };
 
 static struct nvsvm_hw *nvsvm_fifo_hw(struct nvsvm_fifo *fifo)
@@ -296,6 +310,57 @@ struct nvsvm_chan *nvsvm_fifo_chan_get_by_inst(struct nvsvm_fifo *fifo, u64 inst
 	return chan;
 }
 
+/**
+ * nvsvm_fifo_watchdog_arm() - Look for lost interrupts in a while
+ * @fifo: The host block.
+ *
+ * Called as jobs go to the GPU; the watchdog re-arms itself while any
+ * channel is busy. Does nothing if it is armed already, or disabled
+ * (lost_irq_check_ms = 0).
+ *
+ * Context: Any but hard-IRQ.
+ */
+void nvsvm_fifo_watchdog_arm(struct nvsvm_fifo *fifo)
+{
+	unsigned int ms = READ_ONCE(lost_irq_check_ms);
+
+	if (ms)
+		queue_delayed_work(fifo->ndev->wq, &fifo->watchdog, msecs_to_jiffies(ms));
+}
+
+static void nvsvm_fifo_watchdog_work(struct work_struct *work)
+{
+	struct nvsvm_fifo *fifo = container_of(to_delayed_work(work), struct nvsvm_fifo,
+					       watchdog);
+	struct nvsvm_hw *hw = nvsvm_fifo_hw(fifo);
+	bool busy = false;
+	u32 id, status;
+	int idx;
+
+	if (!drm_dev_enter(&fifo->ndev->base, &idx))
+		return;
+
+	/* What the semaphores say completed, whether or not its IRQ came. */
+	spin_lock_irq(&fifo->irq_lock);
+	for (id = 0; id < NVSVM_MAX_CHANNELS; id++) {
+		if (!fifo->chans[id])
+			continue;
+		nvsvm_chan_signal(fifo->chans[id]);
+		busy |= nvsvm_chan_busy(fifo->chans[id]);
+	}
+	spin_unlock_irq(&fifo->irq_lock);
+
+	status = nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_INTR_STATUS) &
+		 nvsvm_hw_rd32(hw, NVSVM_REG_FIFO_INTR_EN);
+	if (status & NVSVM_FIFO_INTR_ERROR)
+		queue_work(fifo->ndev->wq, &fifo->error_work);
+	nvsvm_fault_check(fifo->ndev);
+	drm_dev_exit(idx);
+
+	if (busy)
+		nvsvm_fifo_watchdog_arm(fifo);
+}
+
 static irqreturn_t nvsvm_fifo_irq(int irq, void *arg)
 {
 	struct nvsvm_fifo *fifo = arg;
@@ -372,6 +437,14 @@ static int nvsvm_fifo_channels_show(struct seq_file *m, void *data)
 	return 0;
 }
 
+static void nvsvm_fifo_fini(struct drm_device *drm, void *arg)
+{
+	struct nvsvm_fifo *fifo = arg;
+
+	/* Before the workqueue goes: a job may have armed it at the end. */
+	cancel_delayed_work_sync(&fifo->watchdog);
+}
+
 /**
  * nvsvm_fifo_init() - Take over the host block at probe
  * @ndev: The device.
@@ -398,6 +471,10 @@ int nvsvm_fifo_init(struct nvsvm_device *ndev, struct platform_device *pdev)
 		return ret;
 	spin_lock_init(&fifo->irq_lock);
 	INIT_WORK(&fifo->error_work, nvsvm_fifo_error_work);
+	INIT_DELAYED_WORK(&fifo->watchdog, nvsvm_fifo_watchdog_work);
+	ret = drmm_add_action(&ndev->base, nvsvm_fifo_fini, fifo);
+	if (ret)
+		return ret;
 
 	fifo->irq = platform_get_irq_byname(pdev, "fifo");
 	if (fifo->irq < 0)
@@ -423,7 +500,7 @@ int nvsvm_fifo_init(struct nvsvm_device *ndev, struct platform_device *pdev)
  * nvsvm_fifo_unplug() - Stop the host block when the device goes away
  * @ndev: The device, already unplugged (drm_dev_unplug()).
  *
- * Masks the interrupt, waits for the error work, resets every hardware
+ * Masks the interrupt, waits for the watchdog and the error work, resets every hardware
  * channel, and fails the jobs of the channels that files still hold with
  * -ENODEV. The channels themselves go when their files close.
  */
@@ -434,6 +511,8 @@ void nvsvm_fifo_unplug(struct nvsvm_device *ndev)
 
 	nvsvm_hw_wr32(ndev->hw, NVSVM_REG_FIFO_INTR_EN, 0);
 	synchronize_irq(fifo->irq);
+	/* The watchdog queues the error work: stop it first. */
+	cancel_delayed_work_sync(&fifo->watchdog);
 	cancel_work_sync(&fifo->error_work);
 
 	mutex_lock(&fifo->lock);

@@ -23,4 +23,6 @@ int nvsvm_fifo_chan_reset(struct nvsvm_fifo *fifo, u32 hw_id);
 void nvsvm_fifo_chan_read_error(struct nvsvm_fifo *fifo, u32 hw_id, u32 *error, u64 *info);
 void nvsvm_fifo_chan_kick(struct nvsvm_fifo *fifo, u32 hw_id);
 
+void nvsvm_fifo_watchdog_arm(struct nvsvm_fifo *fifo);
+
 #endif /* __NVSVM_FIFO_H__ */
