@@ -227,6 +227,35 @@ uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 			  uint64_t code_va, uint64_t param_va,
 			  uint32_t blocks, uint32_t threads);
 
+/*
+ * The emulator's fault-injection knobs, /sys/kernel/debug/nvsvm-sim/<board>/
+ * <knob>, for the board of the GPU behind @fd (CONTRACTS.md section 2).
+ * nvsvm_igt_require_sim_knob() skips the subtest when the knob does not
+ * exist (an emulator without it); a knob set is put back to 0 at exit,
+ * even if the test fails.
+ */
+void nvsvm_igt_require_sim_knob(int fd, const char *knob);
+void nvsvm_igt_sim_knob_set(int fd, const char *knob, unsigned long value);
+unsigned long nvsvm_igt_sim_knob_get(int fd, const char *knob);
+
+/* Wait at most @timeout_ms for @knob to read 0 (a counting knob consumed). */
+bool nvsvm_igt_sim_knob_wait_zero(int fd, const char *knob, unsigned int timeout_ms);
+
+/* A hardware channel as the driver's debugfs "channels" file shows it. */
+struct nvsvm_igt_chan_hw {
+	uint32_t hw_id;
+	uint64_t inst;		/* the instance block's location */
+	uint32_t tag;
+};
+
+/*
+ * CHANNEL_ALLOC, also returning the new channel's hardware channel,
+ * instance block and tag from debugfs (the line that appeared, of this
+ * process and with the channel's id). Nothing else may allocate channels
+ * meanwhile.
+ */
+uint32_t nvsvm_igt_channel_alloc_hw(int fd, struct nvsvm_igt_chan_hw *hw);
+
 /* Read a value the GPU writes, past the compiler's caching. */
 #define NVSVM_IGT_READ(x) (*(volatile __typeof__(x) *)&(x))
 #define NVSVM_IGT_WRITE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
