@@ -694,10 +694,14 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct dr
 	if (ret)
 		goto err_unmap;
 
-	/* On the VM's list before it runs, for a failed invalidate to stop it. */
+	/*
+	 * On the VM's list before it runs, for a failed invalidate to stop it.
+	 * One that stopped it already leaves it failed (GPU_HANG), not started.
+	 */
 	nvsvm_vm_chan_add(vm, chan);
 	mutex_lock(&chan->stop_lock);
-	ret = chan->hw_stopped ? -EIO : nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	if (!chan->hw_stopped)
+		ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
 	mutex_unlock(&chan->stop_lock);
 	if (ret)
 		goto err_vm_remove;
