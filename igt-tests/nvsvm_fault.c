@@ -19,6 +19,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -406,6 +407,71 @@ static void __attribute__((noreturn)) busy_child(int wfd)
 	if (write(wfd, "r", 1) != 1)
 		_exit(17);
 	_exit(0);
+}
+
+/*
+ * Child of free-faulting-concurrently: @rounds times, a channel whose job
+ * faults, freed at once, racing the fault's cancel and the FIFO error
+ * work. Plain calls only; exits non-zero if a step fails.
+ */
+static void __attribute__((noreturn)) fault_free_child(unsigned int rounds, uint64_t va)
+{
+	struct drm_nvsvm_channel_alloc ca = { 0 };
+	struct drm_nvsvm_channel_free cf = { 0 };
+	uint64_t size = 64 * 1024;
+	struct nvsvm_device *d;
+	struct nvsvm_push p;
+	struct drm_nvsvm_push push;
+	struct drm_nvsvm_exec ex;
+	uint32_t handle;
+	unsigned int i;
+	void *ptr;
+	int cfd;
+
+	if (nvsvm_device_open(0, &d))
+		_exit(10);
+	cfd = nvsvm_device_fd(d);
+	if (nvsvm_bo_create(d, size, &handle, NULL) || nvsvm_bo_mmap(d, handle, size, &ptr) ||
+	    nvsvm_vm_map(d, handle, 0, (uintptr_t)ptr, size, 0))
+		_exit(11);
+	nvsvm_push_init(&p, ptr, 64);
+	nvsvm_push_sem_release(&p, va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+	push = (struct drm_nvsvm_push){ .va = (uintptr_t)ptr, .dwords = nvsvm_push_end(&p) };
+	for (i = 0; i < rounds; i++) {
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_CHANNEL_ALLOC, &ca))
+			_exit(12);
+		ex = (struct drm_nvsvm_exec){
+			.channel = ca.channel, .push_count = 1, .pushes = (uintptr_t)&push,
+		};
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_EXEC, &ex))
+			_exit(13);
+		/* Give the fault a moment to be on its way, sometimes. */
+		if (i % 2)
+			usleep(200 * (i % 7));
+		cf.channel = ca.channel;
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_CHANNEL_FREE, &cf))
+			_exit(14);
+	}
+	_exit(0);
+}
+
+/* Whether a kernel log record since @kfd was opened contains @what. */
+static bool kmsg_has(int kfd, const char *what)
+{
+	char rec[1024];
+	bool found = false;
+	ssize_t n;
+
+	while ((n = read(kfd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;	/* Overwritten records: go on reading. */
+		rec[n] = 0;
+		if (strstr(rec, what)) {
+			igt_info("kernel log: %s", rec);
+			found = true;
+		}
+	}
+	return found;
 }
 
 igt_main
@@ -1235,6 +1301,36 @@ igt_main
 			igt_assert_eq_u64(READ(*mem), 42);
 			nvsvm_igt_channel_free(fd, c);
 		}
+	}
+
+	igt_describe("Several processes freeing faulting channels at once: every channel goes, the GPU goes on working, and the kernel never reports an error for a channel the driver itself reset (it logged \"unknown error 0\" when a free raced the FIFO error work).");
+	igt_subtest("free-faulting-concurrently") {
+		enum { CHILDREN = 4, ROUNDS = 12 };
+		int kfd, status, i, failed = 0;
+		pid_t pids[CHILDREN];
+
+		reset();
+		kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		igt_require_f(kfd >= 0, "cannot read the kernel log: %s\n", strerror(errno));
+		igt_assert(lseek(kfd, 0, SEEK_END) >= 0);
+		for (i = 0; i < CHILDREN; i++) {
+			pids[i] = fork();
+			igt_assert(pids[i] >= 0);
+			if (pids[i] == 0)
+				fault_free_child(ROUNDS, hole + (uint64_t)(8 + i) * page);
+		}
+		for (i = 0; i < CHILDREN; i++) {
+			igt_assert_eq(waitpid(pids[i], &status, 0), pids[i]);
+			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+				igt_warn("child %d: status %#x\n", i, status);
+				failed++;
+			}
+		}
+		igt_assert_eq(failed, 0);
+		check_new_channel_works();
+		igt_assert_f(!kmsg_has(kfd, "unknown error"),
+			     "the driver reported an error for a channel it reset\n");
+		close(kfd);
 	}
 
 	/* Recovery, with the emulator's fault injection */
