@@ -24,18 +24,25 @@
  * entry for each, then one for the kernel push buffer of the entry's slot,
  * which releases the channel's semaphore with the job's sequence number
  * and the INTR flag; it then publishes GP_PUT and rings the doorbell. The
- * job's hardware fence signals from the FIFO interrupt once the semaphore
- * has reached its sequence number. A job takes a scheduler credit per
+ * job's hardware fence signals from the FIFO interrupt (or, if that is
+ * lost, the FIFO block's watchdog) once the semaphore has reached its
+ * sequence number. A job takes a scheduler credit per
  * GPFIFO entry, and the credit limit keeps the ring from overflowing.
  *
- * Failure: when the channel stops on an error (the FIFO error interrupt)
- * or a job overruns the job timeout (drm_sched's timedout_job), the
- * channel stops for good. The hardware channel is reset; the jobs its
+ * Failure: when the channel stops on an error (the FIFO error interrupt),
+ * a job overruns the job timeout (drm_sched's timedout_job), or an MMU
+ * invalidate of its VM never completes (nvsvm_chan_hang(): GPU_HANG,
+ * -EIO), the channel stops for good. The hardware channel is reset; the jobs its
  * semaphore says completed signal normally; the job that was running
  * signals with the errno of the cause, and every later one with
  * -ECANCELED, as do the jobs still queued when they come to run. A fault
  * report from the fault buffer, recorded before the cancel that stops the
  * channel, completes what CHANNEL_GET_ERROR tells.
+ *
+ * Ids: CHANNEL_ALLOC reserves an id in the file's table, 1 to the
+ * per-file limit (DRM_NVSVM_PARAM_CHANNELS_PER_FILE), before it creates
+ * the channel; every ioctl rejects 0 and ids above the limit before the
+ * table sees them.
  *
  * Lifetime: the file's channel table holds a reference; lookups take one.
  * Destroying a channel stops it, flushes its entity and waits for all of
