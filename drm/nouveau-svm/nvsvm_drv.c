@@ -47,6 +47,9 @@
  * uAPI version: the minor grows with each addition.
  * 1.0: GET_PARAM. 1.1: BO_CREATE, BO_MMAP_OFFSET, VM_BIND.
  * 1.2: CHANNEL_ALLOC, CHANNEL_FREE, EXEC, CHANNEL_GET_ERROR, PARAM_CHANNEL_COUNT.
+ * 1.3 (declared in the header): SVM_INIT, WAIT_USER_FENCE, user fences,
+ * PARAM_CHANNELS_PER_FILE. Reported only once all of it is implemented;
+ * PARAM_CHANNELS_PER_FILE and its limit are already.
  */
 #define NVSVM_DRIVER_MAJOR	1
 #define NVSVM_DRIVER_MINOR	2
