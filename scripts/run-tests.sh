@@ -191,7 +191,7 @@ for leg in $legs; do
 			# reported at once, with no reclaim needed (tests/nvsvm_canary.c).
 			# Only the debug flavour has lockdep.
 			if [ "$flavour" = debug ]; then
-				rig_expect lockdep-canary-driver 125 "$kdir" 300 \
+				rig_expect lockdep-canary-driver 125 "$kdir" 600 \
 					"insmod $mod/nvsvm-sim.ko && insmod $mod/nvsvm.ko && insmod $mod/nvsvm-canary.ko what=driver; exit 0" \
 					'possible circular locking dependency|inconsistent lock state'
 			else

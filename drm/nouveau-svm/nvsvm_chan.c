@@ -24,8 +24,9 @@
  * entry for each, then one for the kernel push buffer of the entry's slot,
  * which releases the channel's semaphore with the job's sequence number
  * and the INTR flag; it then publishes GP_PUT and rings the doorbell. The
- * job's hardware fence signals from the FIFO interrupt once the semaphore
- * has reached its sequence number. A job takes a scheduler credit per
+ * job's hardware fence signals from the FIFO interrupt (or, if that is
+ * lost, the FIFO block's watchdog) once the semaphore has reached its
+ * sequence number. A job takes a scheduler credit per
  * GPFIFO entry, and the credit limit keeps the ring from overflowing.
  *
  * Fault mode: a channel of an SVM VM runs jobs that may fault, and the
@@ -43,14 +44,20 @@
  * scheduler never sees a job running), so a kernel waiting for its faults
  * to be serviced is not killed for it.
  *
- * Failure: when the channel stops on an error (the FIFO error interrupt)
- * or a job overruns the job timeout (drm_sched's timedout_job), the
- * channel stops for good. The hardware channel is reset; the jobs its
+ * Failure: when the channel stops on an error (the FIFO error interrupt),
+ * a job overruns the job timeout (drm_sched's timedout_job), or an MMU
+ * invalidate of its VM never completes (nvsvm_chan_hang(): GPU_HANG,
+ * -EIO), the channel stops for good. The hardware channel is reset; the jobs its
  * semaphore says completed signal normally; the job that was running
  * signals with the errno of the cause, and every later one with
  * -ECANCELED, as do the jobs still queued when they come to run. A fault
  * report from the fault buffer, recorded before the cancel that stops the
  * channel, completes what CHANNEL_GET_ERROR tells.
+ *
+ * Ids: CHANNEL_ALLOC reserves an id in the file's table, 1 to the
+ * per-file limit (DRM_NVSVM_PARAM_CHANNELS_PER_FILE), before it creates
+ * the channel; every ioctl rejects 0 and ids above the limit before the
+ * table sees them.
  *
  * Lifetime: the file's channel table holds a reference; lookups take one.
  * Destroying a channel stops it, flushes its entity and waits for all of
@@ -234,6 +241,25 @@ static void nvsvm_chan_signal_locked(struct nvsvm_chan *chan)
 }
 
 /**
+ * nvsvm_chan_busy() - Whether a channel has jobs on the GPU
+ * @chan: The channel.
+ *
+ * Context: Any.
+ *
+ * Return: true while a job that run_job() gave the GPU has not signalled.
+ */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan)
+{
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	busy = !list_empty(&chan->pending);
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return busy;
+}
+
+/**
  * nvsvm_chan_signal() - Signal the jobs that completed
  * @chan: The channel.
  *
@@ -258,15 +284,18 @@ void nvsvm_chan_signal(struct nvsvm_chan *chan)
  * still there, signal what completed, fail what did not: the oldest job
  * with @err, the rest with -ECANCELED (-ENODEV when the device is gone).
  * @error and @address go to the report unless it already has an error.
+ * Allocates nothing: a failed invalidate calls it under the VM's notifier
+ * lock.
  */
-static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+static void nvsvm_chan_stop_locked(struct nvsvm_chan *chan, u32 error, u64 address,
+				   int err)
 {
 	int later = err == -ENODEV ? -ENODEV : -ECANCELED;
 	struct nvsvm_fence *fence, *tmp;
 	unsigned long flags;
 	int idx;
 
-	mutex_lock(&chan->stop_lock);
+	lockdep_assert_held(&chan->stop_lock);
 	spin_lock_irqsave(&chan->lock, flags);
 	if (!chan->stop_errno || err == -ENODEV)
 		chan->stop_errno = later;
@@ -280,6 +309,7 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	if (!chan->hw_stopped && drm_dev_enter(&chan->ndev->base, &idx)) {
+		/* A reset that never completes wedges the device: go on anyway. */
 		nvsvm_fifo_chan_reset(chan->ndev->fifo, chan->hw_id);
 		chan->hw_stopped = true;
 		drm_dev_exit(idx);
@@ -296,6 +326,12 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 		dma_fence_put(&fence->base);
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
+static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+{
+	mutex_lock(&chan->stop_lock);
+	nvsvm_chan_stop_locked(chan, error, address, err);
 	mutex_unlock(&chan->stop_lock);
 	/* A user-fence wait naming the channel ends with it. */
 	if (chan->fault_mode)
@@ -303,40 +339,62 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 }
 
 /**
- * nvsvm_chan_fail() - Stop a channel the hardware stopped on an error
- * @chan: The channel.
- * @hw_error: NVSVM_CHAN_ERROR_* from CHAN_STATUS.
- * @info: CHAN_ERROR_INFO.
+ * nvsvm_chan_fail() - Stop a channel the hardware reports an error for
+ * @chan: The channel, whose bit FIFO_ERROR has set.
+ *
+ * Reads the channel's CHAN_STATUS and ERROR_INFO under &nvsvm_chan.stop_lock,
+ * the lock every reset of the hardware channel takes, so that what is read
+ * is the error the bit was set for: a channel the driver reset meanwhile
+ * (CHANNEL_FREE of a faulting channel, say) has no error any more, and is
+ * left alone rather than reported.
  *
  * Context: Process. Resets the hardware channel, which may sleep.
  */
-void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
+void nvsvm_chan_fail(struct nvsvm_chan *chan)
 {
+	struct nvsvm_fifo *fifo = chan->ndev->fifo;
+	u32 hw_error;
+	u64 info;
+
+	mutex_lock(&chan->stop_lock);
+	if (chan->hw_stopped)
+		goto out_unlock;	/* Stopped and reset already: old news. */
+	nvsvm_fifo_chan_read_error(fifo, chan->hw_id, &hw_error, &info);
+
 	switch (hw_error) {
+	case NVSVM_CHAN_ERROR_NONE:
+		break;	/* Nothing to report (the bit was stale). */
 	case NVSVM_CHAN_ERROR_MMU_FAULT:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
 		break;
 	case NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION,
+				       info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_MISALIGNED:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_ARITHMETIC:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_WATCHDOG:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
 		break;
 	case NVSVM_CHAN_ERROR_INVALID_METHOD:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_NO_BACKING:
+		/* The uAPI has no name for it (yet): memory ran out. */
+		nvsvm_chan_stop_locked(chan, 0, 0, -ENOMEM);
 		break;
 	default:
 		drm_err(&chan->ndev->base, "channel %u: unknown error %u\n",
 			chan->hw_id, hw_error);
-		nvsvm_chan_stop(chan, 0, 0, -EIO);
+		nvsvm_chan_stop_locked(chan, 0, 0, -EIO);
 		break;
 	}
+out_unlock:
+	mutex_unlock(&chan->stop_lock);
 }
 
 /**
@@ -534,6 +592,8 @@ static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 	/* GP_PUT is visible before the doorbell reaches the GPU. */
 	wmb();
 	nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+	/* In case the completion interrupt is lost. */
+	nvsvm_fifo_watchdog_arm(chan->ndev->fifo);
 
 	return &fence->base;
 }
@@ -674,6 +734,7 @@ static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 	chan->inst[NVSVM_INST_GPFIFO_ENTRIES / 4] = cpu_to_le32(NVSVM_CHAN_ENTRIES);
 	chan->inst[NVSVM_INST_GP_GET / 4] = 0;
 	chan->inst[NVSVM_INST_GP_PUT / 4] = 0;
+	chan->inst[NVSVM_INST_TAG / 4] = cpu_to_le32(chan->tag);
 	return 0;
 }
 
@@ -691,9 +752,10 @@ static void nvsvm_chan_lockdep_prime(struct nvsvm_chan *chan)
 	mutex_unlock(&chan->vm->notifier_lock);
 }
 
-static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm,
-					    bool fault_mode)
+static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct drm_file *file,
+					    u32 id, bool fault_mode)
 {
+	struct nvsvm_vm *vm = nvsvm_file_vm(file);
 	struct device *dev = ndev->base.dev;
 	struct nvsvm_chan *chan;
 	int ret;
@@ -705,6 +767,9 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	chan->ndev = ndev;
 	chan->vm = vm;
 	chan->fault_mode = fault_mode;
+	chan->id = id;
+	chan->pid = task_tgid_nr(current);
+	chan->client_id = file->client_id;
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
@@ -722,7 +787,7 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (!chan->ring)
 		goto err_free_inst;
 
-	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id);
+	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id, &chan->tag);
 	if (ret)
 		goto err_free_ring;
 	ret = nvsvm_chan_setup(chan);
@@ -737,10 +802,14 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (ret)
 		goto err_unmap;
 
-	/* On the VM's list before it runs, for a failed invalidate to stop it. */
+	/*
+	 * On the VM's list before it runs, for a failed invalidate to stop it.
+	 * One that stopped it already leaves it failed (GPU_HANG), not started.
+	 */
 	nvsvm_vm_chan_add(vm, chan);
 	mutex_lock(&chan->stop_lock);
-	ret = chan->hw_stopped ? -EIO : nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	if (!chan->hw_stopped)
+		ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
 	mutex_unlock(&chan->stop_lock);
 	if (ret)
 		goto err_vm_remove;
@@ -809,6 +878,17 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	nvsvm_chan_put(chan);
 }
 
+/*
+ * Whether @id can name a channel of the file at all: ids run from 1 to the
+ * per-file limit. Checked before the id reaches the xarray, whose index 0
+ * an erase would otherwise hand out (an ALLOC1 xarray keeps it busy only
+ * until something stores NULL there).
+ */
+static bool nvsvm_chan_id_valid(struct drm_device *drm, u32 id)
+{
+	return id && id <= nvsvm_device_channels_per_file(&to_nvsvm_device(drm)->info);
+}
+
 /**
  * nvsvm_chan_lookup() - Find a channel of a file
  * @file: The file.
@@ -821,6 +901,8 @@ struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct nvsvm_chan *chan;
 
+	if (!nvsvm_chan_id_valid(file->minor->dev, id))
+		return NULL;
 	xa_lock(&nfile->channels);
 	chan = xa_load(&nfile->channels, id);
 	if (chan)
@@ -831,10 +913,12 @@ struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 
 int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	struct nvsvm_device *ndev = to_nvsvm_device(drm);
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct drm_nvsvm_channel_alloc *args = data;
 	struct nvsvm_chan *chan;
 	bool fault_mode;
+	u32 id;
 	int ret;
 
 	if (args->flags)
@@ -843,16 +927,26 @@ int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_fil
 	if (ret)
 		return ret;
 
+	/*
+	 * Reserve the id first: the per-file limit is the xarray's, and a file
+	 * at its limit takes no hardware channel from the others.
+	 */
+	ret = xa_alloc(&nfile->channels, &id, NULL,
+		       XA_LIMIT(1, nvsvm_device_channels_per_file(&ndev->info)), GFP_KERNEL);
+	if (ret)
+		return ret == -EBUSY ? -ENOSPC : ret;
+
 	fault_mode = nvsvm_chan_users_get(nfile->vm);
-	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm, fault_mode);
+	chan = nvsvm_chan_create(ndev, file, id, fault_mode);
 	if (IS_ERR(chan)) {
 		nvsvm_chan_users_put(nfile->vm);
+		xa_release(&nfile->channels, id);
 		return PTR_ERR(chan);
 	}
-	ret = xa_alloc(&nfile->channels, &args->channel, chan, xa_limit_32b, GFP_KERNEL);
-	if (ret)
-		nvsvm_chan_destroy(chan);
-	return ret;
+	/* The slot exists: storing in it allocates nothing and cannot fail. */
+	WARN_ON(xa_err(xa_store(&nfile->channels, id, chan, GFP_KERNEL)));
+	args->channel = id;
+	return 0;
 }
 
 int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file *file)
@@ -863,7 +957,15 @@ int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file
 
 	if (args->pad)
 		return -EINVAL;
-	chan = xa_erase(&nfile->channels, args->channel);
+	if (!nvsvm_chan_id_valid(drm, args->channel))
+		return -ENOENT;
+
+	/* Only a channel goes: not an id reserved by an allocation in flight. */
+	xa_lock(&nfile->channels);
+	chan = xa_load(&nfile->channels, args->channel);
+	if (chan)
+		__xa_erase(&nfile->channels, args->channel);
+	xa_unlock(&nfile->channels);
 	if (!chan)
 		return -ENOENT;
 	nvsvm_chan_destroy(chan);

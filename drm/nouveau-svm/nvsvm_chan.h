@@ -25,8 +25,9 @@ struct nvsvm_chan *nvsvm_chan_get(struct nvsvm_chan *chan);
 void nvsvm_chan_put(struct nvsvm_chan *chan);
 
 /* For the FIFO and fault blocks. */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan);
 void nvsvm_chan_signal(struct nvsvm_chan *chan);
-void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info);
+void nvsvm_chan_fail(struct nvsvm_chan *chan);
 void nvsvm_chan_hang(struct nvsvm_chan *chan);
 void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
 			     u32 type, u32 client, u32 reason);

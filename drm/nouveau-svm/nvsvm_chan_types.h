@@ -59,6 +59,12 @@ struct nvsvm_chan {
 	struct nvsvm_device *ndev;
 	/** @vm: The file's VM, which outlives the channel. Immutable. */
 	struct nvsvm_vm *vm;
+	/** @id: The file's id for the channel (CHANNEL_ALLOC's answer). Immutable. */
+	u32 id;
+	/** @pid: Thread group that allocated it, for debugfs. Immutable. */
+	pid_t pid;
+	/** @client_id: DRM client id of its file (as in fdinfo), for debugfs. Immutable. */
+	u64 client_id;
 	/** @hw_id: The hardware channel. Immutable. */
 	u32 hw_id;
 	/**
@@ -66,6 +72,11 @@ struct nvsvm_chan {
 	 * complete through user fences, never dma-fences. Immutable.
 	 */
 	bool fault_mode;
+	/**
+	 * @tag: The instance block's tag (%NVSVM_INST_TAG), unique on the
+	 * device among live channels and never 0. Immutable.
+	 */
+	u32 tag;
 
 	/** @vm_link: On &nvsvm_vm.channels. Protected by &nvsvm_vm.channels_lock. */
 	struct list_head vm_link;

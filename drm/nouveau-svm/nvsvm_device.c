@@ -128,6 +128,9 @@ int nvsvm_device_get_param(const struct nvsvm_device_info *info, u32 param,
 	case DRM_NVSVM_PARAM_CHANNEL_COUNT:
 		*value = info->chan_count;
 		return 0;
+	case DRM_NVSVM_PARAM_CHANNELS_PER_FILE:
+		*value = nvsvm_device_channels_per_file(info);
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -22,6 +22,12 @@ static inline struct nvsvm_device *to_nvsvm_device(struct drm_device *drm)
 	return container_of(drm, struct nvsvm_device, base);
 }
 
+/* The most channels one file may hold (DRM_NVSVM_PARAM_CHANNELS_PER_FILE). */
+static inline u32 nvsvm_device_channels_per_file(const struct nvsvm_device_info *info)
+{
+	return max(info->chan_count / 4, 1u);
+}
+
 int nvsvm_device_init_wq(struct nvsvm_device *ndev);
 int nvsvm_device_info_read(struct nvsvm_hw *hw, struct device *dev,
 			   struct nvsvm_device_info *info);

@@ -69,8 +69,16 @@ struct nvsvm_device {
 	struct mutex mmu_lock;
 
 	/**
-	 * @wq: Ordered, for the interrupts' bottom halves. It may reclaim
-	 * memory: they signal fences. Immutable.
+	 * @wedged: A channel reset never completed: the host block cannot be
+	 * trusted, and CHANNEL_ALLOC fails with -EIO. Set once (WRITE_ONCE()),
+	 * never cleared while the device is bound; read without a lock.
+	 */
+	bool wedged;
+
+	/**
+	 * @wq: Ordered, for the interrupts' bottom halves that signal fences
+	 * (FIFO errors, the lost-interrupt watchdog); WQ_MEM_RECLAIM, since
+	 * reclaim may wait on those fences. Immutable.
 	 */
 	struct workqueue_struct *wq;
 
@@ -106,7 +114,9 @@ struct nvsvm_file {
 	struct nvsvm_vm *vm;
 
 	/**
-	 * @channels: &struct nvsvm_chan by id (from 1). Each entry holds a
+	 * @channels: &struct nvsvm_chan by id, 1 to the per-file limit
+	 * (DRM_NVSVM_PARAM_CHANNELS_PER_FILE). An id is reserved (a NULL
+	 * entry) while its channel is created. Each channel entry holds a
 	 * reference. Protected by the xarray's own lock.
 	 */
 	struct xarray channels;

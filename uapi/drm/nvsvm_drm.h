@@ -328,7 +328,9 @@ struct drm_nvsvm_vm_bind {
  * Errors: -EINVAL for non-zero @flags; -ENOSPC when every hardware channel
  * of the GPU is in use, or the file already holds
  * %DRM_NVSVM_PARAM_CHANNELS_PER_FILE channels; -EBADF when the file's VM
- * mirrors another process; -ENOMEM.
+ * mirrors another process; -EIO when the GPU is wedged (a channel reset
+ * never completed: only unbinding and rebinding the device helps);
+ * -ENOMEM.
  */
 struct drm_nvsvm_channel_alloc {
 	/** @flags: In: must be zero; no flags are defined yet. */

@@ -17,6 +17,14 @@
  * handler that returned without clearing its cause (and to a threaded
  * handler whose line stayed masked while its thread ran).
  *
+ * A raise is one pass of the irq_work finding a line asserted and
+ * unmasked, which then calls its handler. The irq_work runs whenever a
+ * block sets a line (asserted or not) while some line is pending, and when
+ * a line is unmasked. Fault injection (drop_irq_*, see sim_inject.h) can
+ * swallow the next N raises of a line: the handler is not called, but the
+ * line stays asserted, so the next raise (another cause, a register write
+ * that re-evaluates the block's line, an unmask) delivers it.
+ *
  * Locking: &nvsvm_sim.irq_lock (a raw spinlock, taken from any context)
  * protects the asserted and masked line sets.
  */
@@ -44,6 +52,9 @@ static void nvsvm_sim_irq_work(struct irq_work *work)
 		pending = test_bit(line, &sim->irq_asserted) &&
 			  !test_bit(line, &sim->irq_masked);
 		raw_spin_unlock(&sim->irq_lock);
+		/* An injected loss: the line stays asserted for the next raise. */
+		if (pending && nvsvm_sim_inject_take(&sim->inject.drop_irq[line]))
+			continue;
 		if (pending)
 			generic_handle_domain_irq(sim->irq_domain, line);
 	}

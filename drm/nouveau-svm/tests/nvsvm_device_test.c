@@ -136,9 +136,10 @@ static void get_param_answers(struct kunit *test)
 		DRM_NVSVM_PARAM_CHIPSET_ID, DRM_NVSVM_PARAM_VRAM_SIZE,
 		DRM_NVSVM_PARAM_SM_COUNT, DRM_NVSVM_PARAM_CE_COUNT,
 		DRM_NVSVM_PARAM_VA_BITS, DRM_NVSVM_PARAM_PAGE_SIZES,
-		DRM_NVSVM_PARAM_CHANNEL_COUNT,
+		DRM_NVSVM_PARAM_CHANNEL_COUNT, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
 	};
-	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M, 17 };
+	/* A quarter of the channels per file, rounded down. */
+	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M, 17, 4 };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
@@ -149,10 +150,26 @@ static void get_param_answers(struct kunit *test)
 	}
 }
 
+static void get_param_channels_per_file_at_least_one(struct kunit *test)
+{
+	struct nvsvm_device_info info = { .chan_count = 3 };
+	u64 value = 0;
+
+	KUNIT_EXPECT_EQ(test, nvsvm_device_get_param(&info, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
+						     &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 1);
+	info.chan_count = 64;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_get_param(&info, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
+						     &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 16);
+}
+
 static void get_param_rejects_unknown(struct kunit *test)
 {
 	const struct nvsvm_device_info info = {};
-	static const u32 params[] = { 0, DRM_NVSVM_PARAM_CHANNEL_COUNT + 1, 0x80000000, U32_MAX };
+	static const u32 params[] = {
+		0, DRM_NVSVM_PARAM_CHANNELS_PER_FILE + 1, 0x80000000, U32_MAX,
+	};
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
@@ -320,6 +337,7 @@ static struct kunit_case nvsvm_device_cases[] = {
 	KUNIT_CASE(info_read_from_sim),
 	KUNIT_CASE_PARAM(info_read_rejects, bad_identity_gen_params),
 	KUNIT_CASE(get_param_answers),
+	KUNIT_CASE(get_param_channels_per_file_at_least_one),
 	KUNIT_CASE(get_param_rejects_unknown),
 	KUNIT_CASE(mmu_invalidate_polls),
 	KUNIT_CASE(mmu_invalidate_waits_for_previous),
