@@ -309,7 +309,7 @@ igt_main
 		check_channel_works(ch);
 	}
 
-	igt_describe("GET_PARAM's per-file channel limit is a quarter of the channels (at least one), minor 3 though the driver reports 1.2 until SVM is in.");
+	igt_describe("GET_PARAM's per-file channel limit is a quarter of the channels (at least one).");
 	igt_subtest("channels-per-file") {
 		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
 		uint64_t per = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE);

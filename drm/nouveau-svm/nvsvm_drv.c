@@ -52,7 +52,7 @@
  *      reason, PARAM_CHANNELS_PER_FILE.
  */
 #define NVSVM_DRIVER_MAJOR	1
-#define NVSVM_DRIVER_MINOR	2
+#define NVSVM_DRIVER_MINOR	3
 
 static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
 				 struct drm_file *file)
