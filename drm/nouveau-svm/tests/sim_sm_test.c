@@ -186,7 +186,7 @@ static void sm_fault_cancel_one_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_MMU_FAULT);
 	KUNIT_EXPECT_EQ(test, (u64)rd(t, NVSVM_REG_CHAN_ERROR_INFO_HI(3)) << 32 |
 			rd(t, NVSVM_REG_CHAN_ERROR_INFO_LO(3)), base + 2 * SZ_4K);
-	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+	reset_chan(test, t);
 }
 
 /*
@@ -290,7 +290,7 @@ static void sm_watchdog_partly_stalled(struct kunit *test)
 	launch(test, t, 1, 64);
 	KUNIT_EXPECT_EQ(test, wait_idle(test, t), NVSVM_CHAN_ERROR_WATCHDOG);
 	KUNIT_EXPECT_EQ(test, rd(t, NVSVM_REG_FAULT_BUF_PUT), 1);
-	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+	reset_chan(test, t);
 }
 
 /*
@@ -321,7 +321,7 @@ static void sm_vram_no_backing(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, nvsvm_sim_vram_backed(t->sim, T_SPARE_PA));
 
 	/* Reset, skip the failed entry, run it again. */
-	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+	reset_chan(test, t);
 	KUNIT_ASSERT_EQ(test, 0, nvsvm_sim_mem_write(t->sim, NVSVM_APER_VRAM,
 						     T_INST + NVSVM_INST_GP_GET,
 						     &(__le32){ cpu_to_le32(t->put) }, 4));
