@@ -326,6 +326,10 @@ static void nvsvm_chan_stop_locked(struct nvsvm_chan *chan, u32 error, u64 addre
 		dma_fence_put(&fence->base);
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
+
+	/* A user-fence wait naming the channel ends with it (a waitqueue wake). */
+	if (chan->fault_mode)
+		nvsvm_svm_fence_wake(chan->vm);
 }
 
 static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
@@ -333,9 +337,6 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 	mutex_lock(&chan->stop_lock);
 	nvsvm_chan_stop_locked(chan, error, address, err);
 	mutex_unlock(&chan->stop_lock);
-	/* A user-fence wait naming the channel ends with it. */
-	if (chan->fault_mode)
-		nvsvm_svm_fence_wake(chan->vm);
 }
 
 /**
