@@ -940,6 +940,25 @@ small:
 }
 
 /*
+ * Under the notifier lock: zap a block mapped with one 2 MiB entry, whose
+ * DMA mapping goes to @ctx for after the invalidate; the block is then
+ * empty and 4 KiB. Return: whether a valid entry was zapped.
+ */
+static bool nvsvm_svm_block_split(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_block *block)
+{
+	bool zapped = nvsvm_vm_pt_zap(ctx->svm->vm, block->va, NVSVM_SVM_BLOCK_SIZE);
+
+	if (block->flags[0] & NVSVM_SVM_PAGE_DMA) {
+		ctx->old_large = block->dma[0];
+		ctx->has_old_large = true;
+	}
+	memset(block->flags, 0, sizeof(block->flags));
+	block->large = false;
+	block->nr_dma = 0;
+	return zapped;
+}
+
+/*
  * Under the notifier lock, with the range unchanged since the pass began:
  * write the entries that change, and move the block to its new state. The
  * mappings replaced go to @ctx->old for after the invalidate.
@@ -985,17 +1004,9 @@ static bool nvsvm_svm_commit(struct nvsvm_svm_ctx *ctx, struct nvsvm_pt_stage *s
 		return replaced;
 	}
 
-	if (block->large) {
-		/* The CPU no longer maps the block with one PMD: go 4 KiB. */
-		replaced |= nvsvm_vm_pt_zap(vm, block->va, NVSVM_SVM_BLOCK_SIZE);
-		if (block->flags[0] & NVSVM_SVM_PAGE_DMA) {
-			ctx->old_large = block->dma[0];
-			ctx->has_old_large = true;
-		}
-		memset(block->flags, 0, sizeof(block->flags));
-		block->large = false;
-		block->nr_dma = 0;
-	}
+	/* The CPU no longer maps the block with one PMD: go 4 KiB. */
+	if (block->large)
+		replaced |= nvsvm_svm_block_split(ctx, block);
 	for (i = 0; i < count; i++) {
 		unsigned int pg = first + i;
 		u8 flags = ctx->flags[pg];
@@ -1236,14 +1247,7 @@ static bool nvsvm_svm_atomic(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_region 
 		}
 		replaced = false;
 		if (block->large) {
-			replaced = nvsvm_vm_pt_zap(vm, block->va, NVSVM_SVM_BLOCK_SIZE);
-			if (block->flags[0] & NVSVM_SVM_PAGE_DMA) {
-				ctx->old_large = block->dma[0];
-				ctx->has_old_large = true;
-			}
-			memset(block->flags, 0, sizeof(block->flags));
-			block->large = false;
-			block->nr_dma = 0;
+			replaced = nvsvm_svm_block_split(ctx, block);
 		} else if (fresh && (block->flags[pg] & NVSVM_SVM_PAGE_DMA)) {
 			ctx->old[ctx->old_count++] = block->dma[pg];
 			block->nr_dma--;
