@@ -246,15 +246,24 @@ static void nvsvm_chan_signal_locked(struct nvsvm_chan *chan)
  *
  * Context: Any.
  *
- * Return: true while a job that run_job() gave the GPU has not signalled.
+ * Return: true while a job that run_job() gave the GPU has not signalled;
+ * in fault mode, where jobs have no fence, while the GPU has not consumed
+ * every entry written (GP_GET short of the put pointer), so that the
+ * lost-interrupt watchdog keeps watching a job that waits on its faults.
  */
 bool nvsvm_chan_busy(struct nvsvm_chan *chan)
 {
+	u32 mask = NVSVM_CHAN_ENTRIES - 1;
 	unsigned long flags;
 	bool busy;
 
 	spin_lock_irqsave(&chan->lock, flags);
-	busy = !list_empty(&chan->pending);
+	if (chan->fault_mode && !chan->stop_errno)
+		/* Written by the GPU: masked, never trusted further. */
+		busy = (le32_to_cpu(READ_ONCE(chan->inst[NVSVM_INST_GP_GET / 4])) & mask) !=
+		       chan->put;
+	else
+		busy = !list_empty(&chan->pending);
 	spin_unlock_irqrestore(&chan->lock, flags);
 	return busy;
 }
@@ -548,6 +557,8 @@ static struct dma_fence *nvsvm_job_run_lr(struct nvsvm_job *job)
 		/* GP_PUT is visible before the doorbell reaches the GPU. */
 		wmb();
 		nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+		/* In case a fault or user-fence interrupt is lost. */
+		nvsvm_fifo_watchdog_arm(chan->ndev->fifo);
 	}
 	return err ? ERR_PTR(err) : NULL;
 }
