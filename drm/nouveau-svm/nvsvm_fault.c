@@ -274,13 +274,15 @@ static void nvsvm_fault_cancel(struct nvsvm_fault *fault, const struct nvsvm_fau
 
 /*
  * Service @n distinct faults (fault->batch, sorted and coalesced): find
- * their channels, service each VM's, cancel what was not serviced.
- * Return: whether anything was serviced (and needs the replay).
+ * their channels, service each VM's, cancel what was not serviced, and
+ * count those in *@cancelled.
+ * Return: how many were serviced (and need the replay).
  */
-static bool nvsvm_fault_service(struct nvsvm_fault *fault, unsigned int n)
+static unsigned int nvsvm_fault_service(struct nvsvm_fault *fault, unsigned int n,
+					unsigned int *cancelled)
 {
 	struct nvsvm_device *ndev = fault->ndev;
-	unsigned int i, j, nfaults = 0, serviced = 0, cancelled = 0;
+	unsigned int i, j, nfaults = 0, serviced = 0;
 
 	for (i = 0; i < n; i++) {
 		struct nvsvm_fault_rec *r = &fault->recs[i];
@@ -328,9 +330,8 @@ static bool nvsvm_fault_service(struct nvsvm_fault *fault, unsigned int n)
 			continue;
 		}
 		nvsvm_fault_cancel(fault, r, reason);
-		cancelled++;
+		(*cancelled)++;
 	}
-	trace_nvsvm_fault_replay(dev_name(ndev->base.dev), serviced, cancelled);
 
 	for (i = 0; i < n; i++)
 		if (fault->recs[i].chan)
@@ -382,7 +383,7 @@ static void nvsvm_fault_work(struct work_struct *work)
 	struct nvsvm_fault *fault = container_of(work, struct nvsvm_fault, work);
 	struct nvsvm_device *ndev = fault->ndev;
 	struct nvsvm_hw *hw = ndev->hw;
-	unsigned int entries, n;
+	unsigned int entries, n, serviced = 0, cancelled = 0;
 	bool more, replay;
 	u64 start;
 	int idx;
@@ -400,7 +401,9 @@ static void nvsvm_fault_work(struct work_struct *work)
 	nvsvm_fault_batch_sort(fault->batch, entries);
 	n = nvsvm_fault_batch_coalesce(fault->batch, entries);
 	trace_nvsvm_fault_batch(dev_name(ndev->base.dev), entries, n, entries - n);
-	replay = n && nvsvm_fault_service(fault, n);
+	if (n)
+		serviced = nvsvm_fault_service(fault, n, &cancelled);
+	replay = serviced > 0;
 
 	/* Dropped faults come back once the ring has room for them. */
 	if (fault->overflowed && !more) {
@@ -411,6 +414,7 @@ static void nvsvm_fault_work(struct work_struct *work)
 	if (replay) {
 		nvsvm_hw_wr32(hw, NVSVM_REG_FAULT_REPLAY, 1);
 		nvsvm_svm_stats_replay(ndev);
+		trace_nvsvm_fault_replay(dev_name(ndev->base.dev), serviced, cancelled);
 	}
 	if (entries)
 		nvsvm_svm_stats_batch(ndev, entries, entries - n, ktime_get_ns() - start);
