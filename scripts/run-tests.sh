@@ -46,6 +46,8 @@ section() { echo; echo "=== $* ($(( $(date +%s) - start ))s)"; }
 # RESULT lines under LEG, and the boot itself as LEG.SUITE.vm.
 vm_suite() {
 	local leg=$1 suite=$2 kdir=$3 limit=$4 cmd=$5 rc log
+	# KASAN, lockdep and kmemleak under TCG: several times slower.
+	[ "$flavour" = debug ] && limit=$((limit * 4))
 	log=$out/$leg/$suite.log
 	mkdir -p "$out/$leg"
 	scripts/vm-run.sh -k "$kdir" -t "$limit" -o "$out/$leg/$suite.vm" -- "$cmd" >"$log" 2>&1
