@@ -10,8 +10,12 @@
  * resources. The driver requests them as it would a PCI device's vectors.
  *
  * A block asserts or deasserts its line with nvsvm_sim_irq_set(); the line
- * is raised from hard-IRQ context by an irq_work, which calls the domain's
- * handler for every line that is asserted and not masked. The chip's mask
+ * is raised by an irq_work, which calls the domain's handler for every
+ * line that is asserted and not masked: in hard-IRQ context, as a device's
+ * interrupt, except on PREEMPT_RT, where it runs in the irq_work thread as
+ * a device's (force-threaded) handler would. Not IRQ_WORK_INIT_HARD: the
+ * handlers take the driver's and the emulator's spinlock_t locks, which
+ * on PREEMPT_RT sleep (lockdep's PROVE_RAW_LOCK_NESTING checks it). The chip's mask
  * and unmask callbacks record the mask; unmasking a line that is still
  * asserted raises it again, which is what level triggering means to a
  * handler that returned without clearing its cause (and to a threaded
@@ -146,7 +150,7 @@ int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name)
 	int ret;
 
 	raw_spin_lock_init(&sim->irq_lock);
-	sim->irq_work = IRQ_WORK_INIT_HARD(nvsvm_sim_irq_work);
+	sim->irq_work = IRQ_WORK_INIT(nvsvm_sim_irq_work);
 	/* Lines start masked; requesting an irq unmasks it. */
 	sim->irq_masked = GENMASK(NVSVM_IRQ_COUNT - 1, 0);
 

@@ -120,12 +120,17 @@ static void regs_irq_work(struct irq_work *work)
 		regs_access_all(t, regs_values[v]);
 }
 
-/* Every register from hard-IRQ context, as an interrupt handler would. */
+/*
+ * Every register from hard-IRQ context, as an interrupt handler would. A
+ * plain irq_work, not IRQ_WORK_INIT_HARD: a device's handler may take
+ * spinlock_t locks (force-threaded on PREEMPT_RT), and lockdep's
+ * PROVE_RAW_LOCK_NESTING holds a hard irq_work to raw spinlocks only.
+ */
 static void regs_from_hardirq(struct kunit *test)
 {
 	struct regs_test *t = regs_test_gpu(test);
 
-	t->work = IRQ_WORK_INIT_HARD(regs_irq_work);
+	t->work = IRQ_WORK_INIT(regs_irq_work);
 	KUNIT_ASSERT_TRUE(test, irq_work_queue(&t->work));
 	irq_work_sync(&t->work);
 	KUNIT_EXPECT_TRUE(test, t->in_hardirq);
