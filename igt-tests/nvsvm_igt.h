@@ -229,7 +229,7 @@ uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 
 /*
  * The emulator's fault-injection knobs, /sys/kernel/debug/nvsvm-sim/<board>/
- * <knob>, for the board of the GPU behind @fd (CONTRACTS.md section 2).
+ * <knob>, for the board of the GPU behind @fd (docs/hardware.md, "Fault injection").
  * nvsvm_igt_require_sim_knob() skips the subtest when the knob does not
  * exist (an emulator without it); a knob set is put back to 0 at exit,
  * even if the test fails.

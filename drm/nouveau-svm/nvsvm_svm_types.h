@@ -37,7 +37,7 @@ struct nvsvm_vm;
  *
  * Each is updated with atomic64 operations, without a lock: readers take
  * deltas of a file that is only roughly a snapshot. The meaning of each
- * is that of its key in debugfs' svm_stats (CONTRACTS section 4).
+ * is that of its key in debugfs' svm_stats (docs/driver.md, "Observability").
  */
 struct nvsvm_svm_stats {
 	/** @faults: Fault-buffer entries read. */

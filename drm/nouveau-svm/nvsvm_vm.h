@@ -29,7 +29,7 @@ struct nvsvm_vm *nvsvm_vm_create(struct nvsvm_device *ndev);
 void nvsvm_vm_destroy(struct nvsvm_vm *vm);
 u64 nvsvm_vm_pdb(struct nvsvm_vm *vm);
 
-/* Page tables, for the VM's own mappings and SVM (CONTRACTS section 3). */
+/* Page tables, for the VM's own mappings and SVM (nvsvm_pt.h). */
 int nvsvm_vm_pt_stage(struct nvsvm_vm *vm, struct nvsvm_pt_stage *st,
 		      u64 va, u64 size, unsigned int shift);
 bool nvsvm_vm_pt_commit(struct nvsvm_vm *vm, struct nvsvm_pt_stage *st, u64 va,
