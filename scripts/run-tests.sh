@@ -71,6 +71,7 @@ vm_suite() {
 # report matching it (grep -E).
 rig_expect() {
 	local name=$1 want=$2 kdir=$3 limit=$4 cmd=$5 report=${6:-} rc
+	[ "$flavour" = debug ] && limit=$((limit * 4))
 	scripts/vm-run.sh -k "$kdir" -t "$limit" -o "$out/rig/$name" -- "$cmd" \
 		>"$out/rig/$name.log" 2>&1
 	rc=$?
