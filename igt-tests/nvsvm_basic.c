@@ -74,8 +74,19 @@ igt_main
 		igt_assert_lte(1, param(fd, DRM_NVSVM_PARAM_CE_COUNT));
 		igt_assert_eq(param(fd, DRM_NVSVM_PARAM_VA_BITS), 48);
 		igt_assert_eq_u64(param(fd, DRM_NVSVM_PARAM_PAGE_SIZES), 4096 | (2 << 20));
-		/* The emulated GPU has 64 hardware channels. */
+		/* The emulated GPU has 64 hardware channels, 16 a file. */
 		igt_assert_eq(param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT), 64);
+		igt_assert_eq(param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE), 16);
+	}
+
+	igt_describe("The driver reports uAPI 1.3, all of which it implements, and answers 1.3's PARAM_CHANNELS_PER_FILE.");
+	igt_subtest("version-minor") {
+		drmVersionPtr v = drmGetVersion(fd);
+
+		igt_assert(v);
+		igt_assert_eq(v->version_minor, 3);
+		drmFreeVersion(v);
+		igt_assert_lte(1, param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE));
 	}
 
 	igt_describe("libnvsvm's info query agrees with the raw ioctl.");
@@ -92,7 +103,7 @@ igt_main
 	igt_describe("An unknown parameter, including the never-valid 0, is -EINVAL.");
 	igt_subtest("get-param-invalid-param") {
 		static const uint32_t bad[] = {
-			0, DRM_NVSVM_PARAM_CHANNEL_COUNT + 1, 0x80000000u, 0xffffffffu,
+			0, DRM_NVSVM_PARAM_CHANNELS_PER_FILE + 1, 0x80000000u, 0xffffffffu,
 		};
 		unsigned int i;
 

@@ -175,6 +175,29 @@ igt_main
 		}
 	}
 
+	igt_describe("A BO of 1 TiB or more never fits the device's 1 TiB of mmap offset space: -ENOSPC, and no handle; a large BO below it is created (its pages are allocated only when used).");
+	igt_subtest("create-1tib") {
+		const uint64_t tib = 1ull << 40;
+		const uint64_t bad[] = {
+			tib, tib + page, 2 * tib, 1ull << 62, 1ull << 63, ~0ull - 2 * page + 1,
+		};
+		struct drm_nvsvm_bo_create args;
+		unsigned int i;
+		uint32_t h;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			args = (struct drm_nvsvm_bo_create){ .size = bad[i] };
+			igt_assert_f(bo_create_ioctl(fd, &args) == -ENOSPC,
+				     "size %#llx not -ENOSPC\n", (unsigned long long)bad[i]);
+			igt_assert_eq(args.handle, 0);
+		}
+		/* Nothing was left behind: a BO of half that is created and works. */
+		h = bo_create(dev, tib / 2, tib / 2);
+		igt_assert_eq(gem_close_ioctl(fd, h), 0);
+		h = bo_create(dev, page, page);
+		igt_assert_eq(gem_close_ioctl(fd, h), 0);
+	}
+
 	igt_describe("BO_CREATE defines no flags: each flag bit, and all of them, is -EINVAL.");
 	igt_subtest("create-invalid-flags") {
 		unsigned int bit;

@@ -309,30 +309,105 @@ igt_main
 		check_channel_works(ch);
 	}
 
-	igt_describe("Once every hardware channel is allocated (by two files together) CHANNEL_ALLOC is -ENOSPC in both; the second GPU has its own.");
+	igt_describe("GET_PARAM's per-file channel limit is a quarter of the channels (at least one).");
+	igt_subtest("channels-per-file") {
+		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
+		uint64_t per = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+
+		igt_assert_eq_u64(per, n / 4 ? n / 4 : 1);
+	}
+
+	igt_describe("A file holds at most DRM_NVSVM_PARAM_CHANNELS_PER_FILE channels, with ids 1 to the limit: the next CHANNEL_ALLOC is -ENOSPC while another file still allocates, and freeing one makes room for exactly one.");
+	igt_subtest("channel-alloc-per-file-limit") {
+		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
+		uint64_t per = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+		struct nvsvm_device *full = nvsvm_igt_open(0);
+		int ffd = nvsvm_device_fd(full);
+		uint32_t ids[NVSVM_IGT_MAX_CHANNELS], id;
+		uint64_t i, j;
+
+		reset();
+		/* The fixture's channel and a full file leave channels over. */
+		igt_assert_lt_u64(per + 1, n);
+		for (i = 0; i < per; i++) {
+			ids[i] = nvsvm_igt_channel_alloc(ffd);
+			igt_assert_lte(1, ids[i]);
+			igt_assert_lte(ids[i], per);
+			for (j = 0; j < i; j++)
+				igt_assert_neq(ids[i], ids[j]);
+		}
+		igt_assert_eq(__nvsvm_igt_channel_alloc(ffd, &id), -ENOSPC);
+		igt_assert_eq(__nvsvm_igt_channel_alloc(ffd, &id), -ENOSPC);
+		/* The GPU has channels left: another file gets one. */
+		id = nvsvm_igt_channel_alloc(fd);
+		check_channel_works(id);
+		nvsvm_igt_channel_free(fd, id);
+
+		nvsvm_igt_channel_free(ffd, ids[3 % per]);
+		ids[3 % per] = nvsvm_igt_channel_alloc(ffd);
+		igt_assert_eq(__nvsvm_igt_channel_alloc(ffd, &id), -ENOSPC);
+		nvsvm_device_close(full);
+		check_channel_works(ch);
+	}
+
+	igt_describe("CHANNEL_FREE of channel 0 is -ENOENT and does not make 0 an id CHANNEL_ALLOC returns: ALLOC, FREE(0), ALLOC gave channel 0 to an ioctl fuzzer.");
+	igt_subtest("channel-free-zero-then-alloc") {
+		uint64_t per = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+		struct nvsvm_device *other = nvsvm_igt_open(0);
+		int ofd = nvsvm_device_fd(other);
+		struct drm_nvsvm_channel_get_error err = { 0 };
+		uint32_t ids[NVSVM_IGT_MAX_CHANNELS];
+		uint64_t i, j;
+
+		reset();
+		for (i = 0; i < per; i++) {
+			ids[i] = nvsvm_igt_channel_alloc(ofd);
+			igt_assert_neq(ids[i], 0);
+			for (j = 0; j < i; j++)
+				igt_assert_neq(ids[i], ids[j]);
+			/* Before each next allocation, the sequence that broke it. */
+			igt_assert_eq(__nvsvm_igt_channel_free(ofd, 0), -ENOENT);
+		}
+		/* 0 and the ids past the limit name nothing, whatever came before. */
+		igt_assert_eq(__nvsvm_igt_channel_free(ofd, per + 1), -ENOENT);
+		igt_assert_eq(nvsvm_igt_exec(ofd, 0, NULL, 0, NULL, 0, NULL, 0), -ENOENT);
+		err.channel = 0;
+		igt_assert_eq(get_error_ioctl(ofd, &err), -ENOENT);
+		/* The file's channels are all still there. */
+		for (i = 0; i < per; i++) {
+			err.channel = ids[i];
+			igt_assert_eq(get_error_ioctl(ofd, &err), 0);
+		}
+		nvsvm_device_close(other);
+		check_channel_works(ch);
+	}
+
+	igt_describe("Once every hardware channel is allocated (by several files together, none over its limit) CHANNEL_ALLOC is -ENOSPC in every file, one holding none included; the second GPU has its own.");
 	igt_subtest("channel-alloc-exhaust") {
 		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
-		struct nvsvm_device *other = nvsvm_igt_open(0);
+		struct nvsvm_device *empty = nvsvm_igt_open(0);
 		struct nvsvm_device *gpu1 = nvsvm_igt_open(1);
-		int ofd = nvsvm_device_fd(other);
-		uint32_t *ids = calloc(n, sizeof(*ids));
+		struct nvsvm_igt_chanset set;
+		unsigned int f;
 		uint32_t id;
 		uint64_t i;
 
 		reset();
-		igt_assert(ids);
-		/* The fixture holds one; the two files take the rest, half each. */
+		nvsvm_igt_chanset_init(&set, 0);
+		/* The fixture holds one; the set's files take the rest. */
 		for (i = 1; i < n; i++) {
-			int f = i % 2 ? fd : ofd;
-			int ret = __nvsvm_igt_channel_alloc(f, &ids[i]);
+			int ret = nvsvm_igt_chanset_alloc(&set);
 
 			igt_assert_f(ret == 0, "channel %llu of %llu: %s\n",
 				     (unsigned long long)i + 1, (unsigned long long)n,
 				     strerror(-ret));
 		}
+		/* Files below their limit: what is full is the GPU. */
+		igt_assert_eq(__nvsvm_igt_channel_alloc(nvsvm_device_fd(empty), &id), -ENOSPC);
 		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id), -ENOSPC);
-		igt_assert_eq(__nvsvm_igt_channel_alloc(ofd, &id), -ENOSPC);
-		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id), -ENOSPC);
+		for (f = 0; f < set.nfiles; f++)
+			igt_assert_eq(__nvsvm_igt_channel_alloc(nvsvm_device_fd(set.files[f]), &id),
+				      -ENOSPC);
 
 		id = nvsvm_igt_channel_alloc(nvsvm_device_fd(gpu1));
 		nvsvm_igt_channel_free(nvsvm_device_fd(gpu1), id);
@@ -340,48 +415,46 @@ igt_main
 
 		/* The channels that exist still work. */
 		check_channel_works(ch);
-		check_channel_works(ids[1]);
-		for (i = 1; i < n; i += 2)
-			nvsvm_igt_channel_free(fd, ids[i]);
-		free(ids);
-		nvsvm_device_close(other);
+		nvsvm_igt_chanset_fini(&set);
+		nvsvm_device_close(empty);
 	}
 
 	igt_describe("With every channel in use, freeing one lets CHANNEL_ALLOC succeed once more, and closing a file frees all of its channels.");
 	igt_subtest("channel-alloc-after-free") {
 		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
-		struct nvsvm_device *other = nvsvm_igt_open(0);
-		int ofd = nvsvm_device_fd(other);
-		uint32_t *ids = calloc(n, sizeof(*ids));
-		uint32_t id;
+		struct nvsvm_igt_chanset set, again;
+		uint32_t id, id2, closed;
 		uint64_t i;
 
 		reset();
-		igt_assert(ids);
-		igt_assert_lte(4, n);
-		/* This file holds ch and ids[1..n/2); the other file the rest. */
+		nvsvm_igt_chanset_init(&set, 0);
 		for (i = 1; i < n; i++)
-			ids[i] = nvsvm_igt_channel_alloc(i < n / 2 ? fd : ofd);
+			igt_assert_eq(nvsvm_igt_chanset_alloc(&set), 0);
 		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id), -ENOSPC);
 
-		nvsvm_igt_channel_free(fd, ids[1]);
-		ids[1] = nvsvm_igt_channel_alloc(fd);
-		check_channel_works(ids[1]);
-		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id), -ENOSPC);
-		nvsvm_igt_channel_free(ofd, ids[n - 1]);
-		ids[n - 1] = nvsvm_igt_channel_alloc(fd);
-		check_channel_works(ids[n - 1]);
-		igt_assert_eq(__nvsvm_igt_channel_alloc(ofd, &id), -ENOSPC);
+		/* One freed in another file: room for exactly one, here. */
+		nvsvm_igt_chanset_free(&set, set.count - 1);
+		id = nvsvm_igt_channel_alloc(fd);
+		check_channel_works(id);
+		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id2), -ENOSPC);
+		nvsvm_igt_channel_free(fd, id);
+		id = nvsvm_igt_channel_alloc(fd);
+		check_channel_works(id);
+		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id2), -ENOSPC);
 
-		/* The other file's n/2 - 1 or so channels come back when it closes. */
-		nvsvm_device_close(other);
-		for (i = n / 2; i < n - 1; i++)
-			ids[i] = nvsvm_igt_channel_alloc(fd);
-		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id), -ENOSPC);
+		/* Closing a file gives back every channel it held. */
+		closed = set.held[0];
+		igt_assert_lte(2, closed);
+		nvsvm_igt_chanset_close_file(&set, 0);
+		nvsvm_igt_chanset_init(&again, 0);
+		for (i = 0; i < closed; i++)
+			igt_assert_eq(nvsvm_igt_chanset_alloc(&again), 0);
+		igt_assert_eq(__nvsvm_igt_channel_alloc(fd, &id2), -ENOSPC);
+		igt_assert_eq(nvsvm_igt_chanset_alloc(&again), -ENOSPC);
 
-		for (i = 1; i < n; i++)
-			nvsvm_igt_channel_free(fd, ids[i]);
-		free(ids);
+		nvsvm_igt_chanset_fini(&again);
+		nvsvm_igt_chanset_fini(&set);
+		nvsvm_igt_channel_free(fd, id);
 		check_channel_works(ch);
 	}
 
@@ -1627,7 +1700,7 @@ igt_main
 		igt_assert_eq_u64(READ(*done), 1);
 	}
 
-	igt_describe("16 channels run at once: each waits for a token the channel submitted after it passes on.");
+	igt_describe("16 channels of one file run at once: each waits for a token the channel submitted after it passes on.");
 	igt_subtest("many-channels") {
 		enum { N = 16 };
 		uint32_t chans[N], syncs[N];
@@ -1635,6 +1708,9 @@ igt_main
 		int i;
 
 		reset();
+		/* The file's limit has room for 16: give the fixture's back. */
+		igt_require(nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE) >= N);
+		nvsvm_igt_channel_free(fd, ch);
 		token = nvsvm_igt_bo_alloc(&arena, 8, 8);
 		done = nvsvm_igt_bo_alloc(&arena, N * 8, 8);
 		for (i = 0; i < N; i++)
@@ -1660,6 +1736,7 @@ igt_main
 			igt_assert_eq_u64(READ(done[i]), 1);
 			nvsvm_igt_channel_free(fd, chans[i]);
 		}
+		ch = nvsvm_igt_channel_alloc(fd);
 	}
 
 	igt_fixture {

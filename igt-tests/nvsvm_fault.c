@@ -11,9 +11,15 @@
  *
  * Every wait has a deadline, so that a driver that loses a job fails the
  * subtest instead of hanging it.
+ *
+ * The recovery subtests at the end make the emulated GPU misbehave through
+ * its fault-injection knobs (a dropped interrupt, an overflowing fault
+ * ring, an MMU invalidate that never completes) and skip when the
+ * emulator has no such knob.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -36,7 +42,7 @@
 /*
  * Pages of address space nothing maps, for faults. Subtests use their own
  * parts: pages 0-1 for host faults, 2-5 and 8-55 for SM faults, 58-61 for
- * BOs mapped for the GPU only.
+ * BOs mapped for the GPU only, 62-63 for the recovery subtests.
  */
 #define HOLE_PAGES	64
 
@@ -58,7 +64,7 @@ static const char *error_name(uint32_t e)
 {
 	static const char *const names[] = {
 		"NONE", "MMU_FAULT", "ILLEGAL_INSTRUCTION", "MISALIGNED",
-		"ARITHMETIC", "WATCHDOG", "INVALID_METHOD", "TIMEOUT",
+		"ARITHMETIC", "WATCHDOG", "INVALID_METHOD", "TIMEOUT", "GPU_HANG",
 	};
 
 	return e < ARRAY_SIZE(names) ? names[e] : "?";
@@ -401,6 +407,71 @@ static void __attribute__((noreturn)) busy_child(int wfd)
 	if (write(wfd, "r", 1) != 1)
 		_exit(17);
 	_exit(0);
+}
+
+/*
+ * Child of free-faulting-concurrently: @rounds times, a channel whose job
+ * faults, freed at once, racing the fault's cancel and the FIFO error
+ * work. Plain calls only; exits non-zero if a step fails.
+ */
+static void __attribute__((noreturn)) fault_free_child(unsigned int rounds, uint64_t va)
+{
+	struct drm_nvsvm_channel_alloc ca = { 0 };
+	struct drm_nvsvm_channel_free cf = { 0 };
+	uint64_t size = 64 * 1024;
+	struct nvsvm_device *d;
+	struct nvsvm_push p;
+	struct drm_nvsvm_push push;
+	struct drm_nvsvm_exec ex;
+	uint32_t handle;
+	unsigned int i;
+	void *ptr;
+	int cfd;
+
+	if (nvsvm_device_open(0, &d))
+		_exit(10);
+	cfd = nvsvm_device_fd(d);
+	if (nvsvm_bo_create(d, size, &handle, NULL) || nvsvm_bo_mmap(d, handle, size, &ptr) ||
+	    nvsvm_vm_map(d, handle, 0, (uintptr_t)ptr, size, 0))
+		_exit(11);
+	nvsvm_push_init(&p, ptr, 64);
+	nvsvm_push_sem_release(&p, va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+	push = (struct drm_nvsvm_push){ .va = (uintptr_t)ptr, .dwords = nvsvm_push_end(&p) };
+	for (i = 0; i < rounds; i++) {
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_CHANNEL_ALLOC, &ca))
+			_exit(12);
+		ex = (struct drm_nvsvm_exec){
+			.channel = ca.channel, .push_count = 1, .pushes = (uintptr_t)&push,
+		};
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_EXEC, &ex))
+			_exit(13);
+		/* Give the fault a moment to be on its way, sometimes. */
+		if (i % 2)
+			usleep(200 * (i % 7));
+		cf.channel = ca.channel;
+		if (drmIoctl(cfd, DRM_IOCTL_NVSVM_CHANNEL_FREE, &cf))
+			_exit(14);
+	}
+	_exit(0);
+}
+
+/* Whether a kernel log record since @kfd was opened contains @what. */
+static bool kmsg_has(int kfd, const char *what)
+{
+	char rec[1024];
+	bool found = false;
+	ssize_t n;
+
+	while ((n = read(kfd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;	/* Overwritten records: go on reading. */
+		rec[n] = 0;
+		if (strstr(rec, what)) {
+			igt_info("kernel log: %s", rec);
+			found = true;
+		}
+	}
+	return found;
 }
 
 igt_main
@@ -1170,11 +1241,10 @@ igt_main
 	igt_describe("A process exiting with a running kernel, a blocked acquire and queued jobs (closing its file without cleaning up) leaves the GPU working and every channel free.");
 	igt_subtest("close-while-running") {
 		uint64_t n = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNEL_COUNT);
-		struct nvsvm_device *fresh;
+		struct nvsvm_igt_chanset fresh;
 		uint64_t t0, i;
 		int pipefd[2], status = -1;
 		struct pollfd pfd;
-		uint32_t *ids;
 		pid_t pid;
 		char byte;
 
@@ -1208,18 +1278,15 @@ igt_main
 			     "child status %#x\n", status);
 
 		/* Its channels were all freed: every one can be allocated again. */
-		fresh = nvsvm_igt_open(0);
-		ids = calloc(n, sizeof(*ids));
-		igt_assert(ids);
+		nvsvm_igt_chanset_init(&fresh, 0);
 		for (i = 0; i < n; i++) {
-			int ret = __nvsvm_igt_channel_alloc(nvsvm_device_fd(fresh), &ids[i]);
+			int ret = nvsvm_igt_chanset_alloc(&fresh);
 
 			igt_assert_f(ret == 0, "channel %llu of %llu: %s\n",
 				     (unsigned long long)i + 1, (unsigned long long)n,
 				     strerror(-ret));
 		}
-		free(ids);
-		nvsvm_device_close(fresh);
+		nvsvm_igt_chanset_fini(&fresh);
 
 		/* And the GPU runs jobs and kernels. */
 		check_new_channel_works();
@@ -1234,6 +1301,238 @@ igt_main
 			igt_assert_eq_u64(READ(*mem), 42);
 			nvsvm_igt_channel_free(fd, c);
 		}
+	}
+
+	igt_describe("Several processes freeing faulting channels at once: every channel goes, the GPU goes on working, and the kernel never reports an error for a channel the driver itself reset (it logged \"unknown error 0\" when a free raced the FIFO error work).");
+	igt_subtest("free-faulting-concurrently") {
+		enum { CHILDREN = 4, ROUNDS = 12 };
+		int kfd, status, i, failed = 0;
+		pid_t pids[CHILDREN];
+
+		reset();
+		kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		igt_require_f(kfd >= 0, "cannot read the kernel log: %s\n", strerror(errno));
+		igt_assert(lseek(kfd, 0, SEEK_END) >= 0);
+		for (i = 0; i < CHILDREN; i++) {
+			pids[i] = fork();
+			igt_assert(pids[i] >= 0);
+			if (pids[i] == 0)
+				fault_free_child(ROUNDS, hole + (uint64_t)(8 + i) * page);
+		}
+		for (i = 0; i < CHILDREN; i++) {
+			igt_assert_eq(waitpid(pids[i], &status, 0), pids[i]);
+			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+				igt_warn("child %d: status %#x\n", i, status);
+				failed++;
+			}
+		}
+		igt_assert_eq(failed, 0);
+		check_new_channel_works();
+		igt_assert_f(!kmsg_has(kfd, "unknown error"),
+			     "the driver reported an error for a channel it reset\n");
+		close(kfd);
+	}
+
+	/* Recovery, with the emulator's fault injection */
+
+	igt_describe("A fault whose interrupt the GPU drops is found by the driver's lost-interrupt watchdog: the job fails with -EFAULT at the address, long before its job timeout.");
+	igt_subtest("lost-fault-interrupt") {
+		const uint64_t va = hole + 62 * page;
+		struct nvsvm_push p;
+		uint32_t c, s;
+
+		reset();
+		nvsvm_igt_require_sim_knob(fd, "drop_irq_fault");
+		nvsvm_igt_module_param_set("lost_irq_check_ms", 100);
+		/* Only the watchdog can end the job within the wait below. */
+		c = channel_with_timeout(10 * TIMEOUT);
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_igt_sim_knob_set(fd, "drop_irq_fault", 1);
+		s = nvsvm_igt_submit_push(fd, c, nvsvm_igt_push_end(&arena, &p));
+		expect_fence(s, -EFAULT, TIMEOUT);
+		/* The interrupt really was dropped. */
+		igt_assert_eq(nvsvm_igt_sim_knob_get(fd, "drop_irq_fault"), 0);
+		nvsvm_igt_syncobj_destroy(fd, s);
+		check_fault(c, va, DRM_NVSVM_ACCESS_WRITE, DRM_NVSVM_FAULT_UNMAPPED,
+			    DRM_NVSVM_FAULT_CLIENT_HOST);
+	}
+
+	igt_describe("A job whose completion interrupt the GPU drops still signals, through the lost-interrupt watchdog, long before its job timeout; the next job signals as usual.");
+	igt_subtest("lost-fifo-interrupt") {
+		uint64_t *where = nvsvm_igt_bo_alloc(&arena, 16, 8);
+		struct nvsvm_push p;
+		uint32_t c, s;
+
+		reset();
+		where = nvsvm_igt_bo_alloc(&arena, 16, 8);
+		nvsvm_igt_require_sim_knob(fd, "drop_irq_fifo");
+		nvsvm_igt_module_param_set("lost_irq_check_ms", 100);
+		c = channel_with_timeout(10 * TIMEOUT);
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, VA(&where[0]), 0xfeed, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_igt_sim_knob_set(fd, "drop_irq_fifo", 1);
+		s = nvsvm_igt_submit_push(fd, c, nvsvm_igt_push_end(&arena, &p));
+		igt_assert_eq(nvsvm_igt_wait_status(fd, s, TIMEOUT), 1);
+		igt_assert_eq(nvsvm_igt_sim_knob_get(fd, "drop_irq_fifo"), 0);
+		igt_assert_eq_u64(READ(where[0]), 0xfeed);
+		nvsvm_igt_syncobj_destroy(fd, s);
+
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, VA(&where[1]), 0xf00d, NVSVM_PUSH_SEM_PAYLOAD_64);
+		igt_assert_eq(nvsvm_igt_run(fd, c, nvsvm_igt_push_end(&arena, &p)), 1);
+		igt_assert_eq_u64(READ(where[1]), 0xf00d);
+		nvsvm_igt_channel_free(fd, c);
+	}
+
+	igt_describe("A fault the GPU drops because the ring overflowed is raised again by the replay after the ring drains: the job fails with -EFAULT at the address instead of stalling.");
+	igt_subtest("fault-overflow-replay") {
+		const uint64_t va = hole + 63 * page + 0x40;
+		struct nvsvm_push p;
+		uint32_t c, s;
+
+		reset();
+		nvsvm_igt_require_sim_knob(fd, "fault_overflow");
+		c = channel_with_timeout(10 * TIMEOUT);
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_acquire(&p, va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_igt_sim_knob_set(fd, "fault_overflow", 1);
+		s = nvsvm_igt_submit_push(fd, c, nvsvm_igt_push_end(&arena, &p));
+		expect_fence(s, -EFAULT, TIMEOUT);
+		igt_assert_eq(nvsvm_igt_sim_knob_get(fd, "fault_overflow"), 0);
+		nvsvm_igt_syncobj_destroy(fd, s);
+		check_fault(c, va, DRM_NVSVM_ACCESS_READ, DRM_NVSVM_FAULT_UNMAPPED,
+			    DRM_NVSVM_FAULT_CLIENT_HOST);
+	}
+
+	igt_describe("A channel freed while its fault entries sit in the ring (their interrupt dropped) never affects a new channel that reuses its instance block: the entries carry the old tag, are cancelled with it, and recorded against no one; the new channel's job completes with no error and its own fault is the one it reports.");
+	igt_subtest("freed-channel-pending-faults") {
+		const uint64_t stale_va = hole + 62 * page + 0x80;
+		const uint64_t other_va = hole + 63 * page + 0x80;
+		const uint64_t own_va = hole + 61 * page + 0x80;
+		uint64_t per = nvsvm_igt_get_param(fd, DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+		uint32_t extra[NVSVM_IGT_MAX_CHANNELS], nextra = 0, a, b = 0, c, s, sb, i;
+		struct nvsvm_igt_chan_hw a_hw, hw;
+		struct drm_nvsvm_channel_get_error err;
+		uint64_t *sem, *done;
+		struct nvsvm_push p;
+
+		reset();
+		sem = nvsvm_igt_bo_alloc(&arena, 8, 8);
+		done = nvsvm_igt_bo_alloc(&arena, 8, 8);
+		nvsvm_igt_require_sim_knob(fd, "drop_irq_fault");
+		/* No watchdog: the entries stay in the ring until let through. */
+		nvsvm_igt_module_param_set("lost_irq_check_ms", 0);
+
+		/* Channel a faults; its interrupt is dropped; a is freed. */
+		a = nvsvm_igt_channel_alloc_hw(fd, &a_hw);
+		igt_assert_neq(a_hw.tag, 0);
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, stale_va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_igt_sim_knob_set(fd, "drop_irq_fault", 1);
+		s = nvsvm_igt_submit_push(fd, a, nvsvm_igt_push_end(&arena, &p));
+		igt_assert_f(nvsvm_igt_sim_knob_wait_zero(fd, "drop_irq_fault", TIMEOUT),
+			     "channel %u's fault was never reported\n", a);
+		nvsvm_igt_channel_free(fd, a);
+		nvsvm_igt_syncobj_destroy(fd, s);
+
+		/* Channels until one has a's instance block back, with a new tag. */
+		for (i = 0; i + 1 < per && !b; i++) {
+			uint32_t id = nvsvm_igt_channel_alloc_hw(fd, &hw);
+
+			if (hw.inst == a_hw.inst)
+				b = id;
+			else
+				extra[nextra++] = id;
+		}
+		igt_require_f(b, "no new channel got the freed instance block %#llx back\n",
+			      (unsigned long long)a_hw.inst);
+		igt_assert_neq(hw.tag, a_hw.tag);
+		igt_assert_neq(hw.tag, 0);
+
+		/* b's job waits in flight while the stale entry is handled. */
+		nvsvm_igt_push_begin(&arena, &p, 128);
+		nvsvm_push_sem_acquire(&p, VA(sem), 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_push_sem_release(&p, VA(done), 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		sb = nvsvm_igt_submit_push(fd, b, nvsvm_igt_push_end(&arena, &p));
+
+		/* Another channel's fault raises the interrupt: both entries drain. */
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, other_va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		c = run_failing(nvsvm_igt_push_end(&arena, &p), -EFAULT);
+		get_error(c, &err);
+		igt_assert_eq(err.error, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT);
+		igt_assert_eq_u64(err.address, other_va);
+		nvsvm_igt_channel_free(fd, c);
+
+		/* b never saw any of it. */
+		igt_assert_eq(nvsvm_igt_fence_status(fd, sb), 0);
+		WRITE(*sem, 1);
+		igt_assert_eq(nvsvm_igt_wait_status(fd, sb, TIMEOUT), 1);
+		igt_assert_eq_u64(READ(*done), 1);
+		get_error(b, &err);
+		igt_assert_eq(err.error, DRM_NVSVM_CHANNEL_ERROR_NONE);
+		igt_assert_eq_u64(err.address, 0);
+
+		/* And when b faults, the fault it reports is its own, not a's. */
+		nvsvm_igt_push_begin(&arena, &p, 64);
+		nvsvm_push_sem_release(&p, own_va, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		s = nvsvm_igt_submit_push(fd, b, nvsvm_igt_push_end(&arena, &p));
+		expect_fence(s, -EFAULT, TIMEOUT);
+		nvsvm_igt_syncobj_destroy(fd, s);
+		nvsvm_igt_syncobj_destroy(fd, sb);
+		for (i = 0; i < nextra; i++)
+			nvsvm_igt_channel_free(fd, extra[i]);
+		check_fault(b, own_va, DRM_NVSVM_ACCESS_WRITE, DRM_NVSVM_FAULT_UNMAPPED,
+			    DRM_NVSVM_FAULT_CLIENT_HOST);
+	}
+
+	igt_describe("An MMU invalidate the GPU never completes escalates: the VM's channels are reset, their jobs fail with -EIO and CHANNEL_GET_ERROR says GPU_HANG, the unmap that needed the invalidate completes, and once the GPU answers again a new channel works.");
+	igt_subtest("invalidate-stuck-escalates") {
+		struct drm_nvsvm_channel_get_error err;
+		struct nvsvm_igt_bo victim;
+		uint64_t *sem, *started, t0;
+		struct nvsvm_push p;
+		uint32_t c, s;
+
+		reset();
+		sem = nvsvm_igt_bo_alloc(&arena, 8, 8);
+		started = nvsvm_igt_bo_alloc(&arena, 8, 8);
+		nvsvm_igt_require_sim_knob(fd, "inv_stuck");
+		nvsvm_igt_bo_new(dev, page, 0, &victim);
+
+		/* A job on the GPU, waiting, when the invalidate is needed. */
+		c = channel_with_timeout(10 * TIMEOUT);
+		nvsvm_igt_push_begin(&arena, &p, 128);
+		nvsvm_push_sem_release(&p, VA(started), 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_push_sem_acquire(&p, VA(sem), 1, NVSVM_PUSH_SEM_PAYLOAD_64);
+		s = nvsvm_igt_submit_push(fd, c, nvsvm_igt_push_end(&arena, &p));
+		t0 = nvsvm_igt_now_ms();
+		while (!READ(*started) && nvsvm_igt_now_ms() - t0 < TIMEOUT)
+			usleep(1000);
+		igt_assert_eq_u64(READ(*started), 1);
+
+		nvsvm_igt_sim_knob_set(fd, "inv_stuck", 1);
+		t0 = nvsvm_igt_now_ms();
+		nvsvm_igt_bo_unbind(&victim);
+		igt_require_f(nvsvm_igt_sim_knob_get(fd, "inv_stuck") == 0,
+			      "the emulator does not consume inv_stuck (its invalidates are synchronous)\n");
+		igt_info("the unmap took %llu ms\n", (unsigned long long)(nvsvm_igt_now_ms() - t0));
+
+		expect_fence(s, -EIO, TIMEOUT);
+		nvsvm_igt_syncobj_destroy(fd, s);
+		get_error(c, &err);
+		igt_assert_eq(err.error, DRM_NVSVM_CHANNEL_ERROR_GPU_HANG);
+		igt_assert_eq_u64(err.address, 0);
+		igt_assert_eq(err.access, 0);
+		check_canceled(c);
+		nvsvm_igt_channel_free(fd, c);
+
+		/* The stuck invalidate is over (the emulator's 5 s): all works. */
+		while (nvsvm_igt_now_ms() - t0 < 6000)
+			usleep(100000);
+		check_new_channel_works();
+		nvsvm_igt_bo_free(&victim);
 	}
 
 	igt_fixture {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 #include <xf86drm.h>
@@ -324,6 +326,83 @@ void nvsvm_igt_channel_free(int fd, uint32_t channel)
 	igt_assert_eq(__nvsvm_igt_channel_free(fd, channel), 0);
 }
 
+void nvsvm_igt_chanset_init(struct nvsvm_igt_chanset *set, int gpu)
+{
+	struct nvsvm_device *dev = nvsvm_igt_open(gpu);
+
+	memset(set, 0, sizeof(*set));
+	set->gpu = gpu;
+	set->per_file = nvsvm_igt_get_param(nvsvm_device_fd(dev),
+					    DRM_NVSVM_PARAM_CHANNELS_PER_FILE);
+	igt_assert_lte(1, set->per_file);
+	set->files[0] = dev;
+	set->nfiles = 1;
+}
+
+int nvsvm_igt_chanset_alloc(struct nvsvm_igt_chanset *set)
+{
+	unsigned int f = set->nfiles - 1;
+	uint32_t id;
+	int ret;
+
+	igt_assert_lt(set->count, NVSVM_IGT_MAX_CHANNELS);
+	if (set->held[f] == set->per_file) {
+		igt_assert_lt(set->nfiles, NVSVM_IGT_MAX_CHANNELS);
+		f = set->nfiles++;
+		set->files[f] = nvsvm_igt_open(set->gpu);
+	}
+	ret = __nvsvm_igt_channel_alloc(nvsvm_device_fd(set->files[f]), &id);
+	if (ret)
+		return ret;
+	igt_assert_neq(id, 0);
+	set->held[f]++;
+	set->chans[set->count].file = f;
+	set->chans[set->count].id = id;
+	set->count++;
+	return 0;
+}
+
+void nvsvm_igt_chanset_free(struct nvsvm_igt_chanset *set, unsigned int i)
+{
+	unsigned int f = set->chans[i].file;
+
+	igt_assert_lt(i, set->count);
+	nvsvm_igt_channel_free(nvsvm_device_fd(set->files[f]), set->chans[i].id);
+	set->held[f]--;
+	set->chans[i] = set->chans[--set->count];
+}
+
+void nvsvm_igt_chanset_close_file(struct nvsvm_igt_chanset *set, unsigned int f)
+{
+	unsigned int i;
+
+	igt_assert(f < set->nfiles && set->files[f]);
+	nvsvm_device_close(set->files[f]);
+	set->files[f] = NULL;
+	set->held[f] = 0;
+	for (i = 0; i < set->count;) {
+		if (set->chans[i].file == f)
+			set->chans[i] = set->chans[--set->count];
+		else
+			i++;
+	}
+	/* A closed last file is not allocated from: start a new one. */
+	if (f == set->nfiles - 1) {
+		set->files[set->nfiles] = nvsvm_igt_open(set->gpu);
+		set->nfiles++;
+	}
+}
+
+void nvsvm_igt_chanset_fini(struct nvsvm_igt_chanset *set)
+{
+	unsigned int f;
+
+	for (f = 0; f < set->nfiles; f++)
+		if (set->files[f])
+			nvsvm_device_close(set->files[f]);
+	memset(set, 0, sizeof(*set));
+}
+
 void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
 				 struct drm_nvsvm_channel_get_error *err)
 {
@@ -462,6 +541,177 @@ uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 	nvsvm_igt_push_begin(bo, &p, 64);
 	nvsvm_push_launch(&p, code_va, param_va, blocks, threads);
 	return nvsvm_igt_submit_push(fd, channel, nvsvm_igt_push_end(bo, &p));
+}
+
+/* The emulator's board of the render node @fd: "nvsvm-gpu0", ... */
+static void sim_board(int fd, char *board, size_t size)
+{
+	char link[128], target[512], *base;
+	struct stat st;
+	ssize_t n;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(link, target, sizeof(target) - 1);
+	igt_assert_f(n > 0, "cannot read %s: %s\n", link, strerror(errno));
+	target[n] = 0;
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	igt_assert_lt(strlen(base), size);
+	memcpy(board, base, strlen(base) + 1);
+}
+
+static void sim_knob_path(int fd, const char *knob, char *path, size_t size)
+{
+	char board[64];
+	int n;
+
+	sim_board(fd, board, sizeof(board));
+	n = snprintf(path, size, "/sys/kernel/debug/nvsvm-sim/%s/%s", board, knob);
+	igt_assert(n > 0 && (size_t)n < size);
+}
+
+static int knob_write(const char *path, unsigned long value)
+{
+	char buf[32];
+	int f, len, ret;
+
+	len = snprintf(buf, sizeof(buf), "%lu", value);
+	f = open(path, O_WRONLY | O_CLOEXEC);
+	if (f < 0)
+		return -errno;
+	ret = write(f, buf, len) == len ? 0 : -errno;
+	close(f);
+	return ret;
+}
+
+/* Knobs to disarm at exit. */
+static char armed_knobs[8][256];
+static unsigned int nr_armed_knobs;
+
+static void disarm_knobs(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_armed_knobs; i++)
+		knob_write(armed_knobs[i], 0);
+}
+
+void nvsvm_igt_require_sim_knob(int fd, const char *knob)
+{
+	char path[256];
+
+	sim_knob_path(fd, knob, path, sizeof(path));
+	igt_require_f(access(path, W_OK) == 0,
+		      "the emulator has no fault-injection knob %s\n", path);
+}
+
+void nvsvm_igt_sim_knob_set(int fd, const char *knob, unsigned long value)
+{
+	char path[256];
+	unsigned int i;
+	int ret;
+
+	sim_knob_path(fd, knob, path, sizeof(path));
+	for (i = 0; i < nr_armed_knobs; i++)
+		if (!strcmp(armed_knobs[i], path))
+			break;
+	if (i == nr_armed_knobs) {
+		igt_assert(i < sizeof(armed_knobs) / sizeof(armed_knobs[0]));
+		memcpy(armed_knobs[i], path, sizeof(path));
+		if (nr_armed_knobs++ == 0)
+			atexit(disarm_knobs);
+	}
+	ret = knob_write(path, value);
+	igt_assert_f(ret == 0, "cannot write %lu to %s: %s\n", value, path, strerror(-ret));
+}
+
+unsigned long nvsvm_igt_sim_knob_get(int fd, const char *knob)
+{
+	char path[256];
+	unsigned long v;
+	FILE *f;
+	int n;
+
+	sim_knob_path(fd, knob, path, sizeof(path));
+	f = fopen(path, "r");
+	igt_assert_f(f, "cannot open %s: %s\n", path, strerror(errno));
+	n = fscanf(f, "%lu", &v);
+	fclose(f);
+	igt_assert_f(n == 1, "cannot parse %s\n", path);
+	return v;
+}
+
+bool nvsvm_igt_sim_knob_wait_zero(int fd, const char *knob, unsigned int timeout_ms)
+{
+	uint64_t t0 = nvsvm_igt_now_ms();
+
+	while (nvsvm_igt_sim_knob_get(fd, knob)) {
+		if (nvsvm_igt_now_ms() - t0 > timeout_ms)
+			return false;
+		usleep(1000);
+	}
+	return true;
+}
+
+#define MAX_HW_LINES	64
+
+struct hw_line {
+	struct nvsvm_igt_chan_hw hw;
+	int pid;
+	uint32_t id;
+};
+
+/* The driver's debugfs "channels" file of @fd's device, parsed. */
+static unsigned int read_channels(int fd, struct hw_line *lines)
+{
+	char path[128], buf[256];
+	unsigned int n = 0;
+	struct stat st;
+	FILE *f;
+
+	igt_assert_eq(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/channels", minor(st.st_rdev));
+	f = fopen(path, "r");
+	igt_assert_f(f, "cannot open %s: %s\n", path, strerror(errno));
+	while (n < MAX_HW_LINES && fgets(buf, sizeof(buf), f)) {
+		struct hw_line *l = &lines[n];
+		unsigned long long inst, client;
+
+		if (sscanf(buf, "chan %u inst %llx tag %u pid %d client %llu id %u",
+			   &l->hw.hw_id, &inst, &l->hw.tag, &l->pid, &client, &l->id) == 6) {
+			l->hw.inst = inst;
+			n++;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+uint32_t nvsvm_igt_channel_alloc_hw(int fd, struct nvsvm_igt_chan_hw *hw)
+{
+	struct hw_line before[MAX_HW_LINES], after[MAX_HW_LINES];
+	unsigned int nb, na, i, j, found = 0;
+	uint32_t id;
+
+	nb = read_channels(fd, before);
+	id = nvsvm_igt_channel_alloc(fd);
+	na = read_channels(fd, after);
+	for (i = 0; i < na; i++) {
+		if (after[i].pid != getpid() || after[i].id != id)
+			continue;
+		for (j = 0; j < nb; j++)
+			if (before[j].hw.hw_id == after[i].hw.hw_id &&
+			    before[j].hw.tag == after[i].hw.tag)
+				break;
+		if (j < nb)
+			continue;
+		*hw = after[i].hw;
+		found++;
+	}
+	igt_assert_f(found == 1, "channel %u: %u new lines in debugfs channels\n", id, found);
+	return id;
 }
 
 /* ---- Shared virtual memory (uAPI 1.3) ------------------------------------ */

@@ -123,6 +123,44 @@ int __nvsvm_igt_channel_alloc(int fd, uint32_t *channel);
 int __nvsvm_igt_channel_free(int fd, uint32_t channel);
 void nvsvm_igt_channel_free(int fd, uint32_t channel);
 
+/*
+ * Channels spread over as many files of one GPU as the per-file limit
+ * (DRM_NVSVM_PARAM_CHANNELS_PER_FILE) needs, for tests that use up the
+ * GPU's hardware channels.
+ */
+#define NVSVM_IGT_MAX_CHANNELS	64
+
+struct nvsvm_igt_chanset {
+	int gpu;			/* the GPU's index */
+	uint32_t per_file;		/* the per-file limit */
+	unsigned int nfiles;
+	struct nvsvm_device *files[NVSVM_IGT_MAX_CHANNELS];
+	uint32_t held[NVSVM_IGT_MAX_CHANNELS];	/* channels of each file */
+	unsigned int count;		/* channels in @chans */
+	struct {
+		unsigned int file;	/* index in @files */
+		uint32_t id;
+	} chans[NVSVM_IGT_MAX_CHANNELS];
+};
+
+/* An empty set on GPU @gpu. */
+void nvsvm_igt_chanset_init(struct nvsvm_igt_chanset *set, int gpu);
+
+/*
+ * Allocate one more channel, in the set's last file, or a new file when
+ * that one is at the limit. Returns 0 or the -errno of CHANNEL_ALLOC.
+ */
+int nvsvm_igt_chanset_alloc(struct nvsvm_igt_chanset *set);
+
+/* Free the set's channel @i (the last one moves into its place). */
+void nvsvm_igt_chanset_free(struct nvsvm_igt_chanset *set, unsigned int i);
+
+/* Close the set's file @f, which frees its channels; they leave the set. */
+void nvsvm_igt_chanset_close_file(struct nvsvm_igt_chanset *set, unsigned int f);
+
+/* Close every file of the set, which frees its channels. */
+void nvsvm_igt_chanset_fini(struct nvsvm_igt_chanset *set);
+
 /* CHANNEL_GET_ERROR into @err; fails the subtest if the ioctl fails. */
 void nvsvm_igt_channel_get_error(int fd, uint32_t channel,
 				 struct drm_nvsvm_channel_get_error *err);
@@ -188,6 +226,35 @@ int nvsvm_igt_run(int fd, uint32_t channel, struct drm_nvsvm_push push);
 uint32_t nvsvm_igt_launch(int fd, uint32_t channel, struct nvsvm_igt_bo *bo,
 			  uint64_t code_va, uint64_t param_va,
 			  uint32_t blocks, uint32_t threads);
+
+/*
+ * The emulator's fault-injection knobs, /sys/kernel/debug/nvsvm-sim/<board>/
+ * <knob>, for the board of the GPU behind @fd (docs/hardware.md, "Fault injection").
+ * nvsvm_igt_require_sim_knob() skips the subtest when the knob does not
+ * exist (an emulator without it); a knob set is put back to 0 at exit,
+ * even if the test fails.
+ */
+void nvsvm_igt_require_sim_knob(int fd, const char *knob);
+void nvsvm_igt_sim_knob_set(int fd, const char *knob, unsigned long value);
+unsigned long nvsvm_igt_sim_knob_get(int fd, const char *knob);
+
+/* Wait at most @timeout_ms for @knob to read 0 (a counting knob consumed). */
+bool nvsvm_igt_sim_knob_wait_zero(int fd, const char *knob, unsigned int timeout_ms);
+
+/* A hardware channel as the driver's debugfs "channels" file shows it. */
+struct nvsvm_igt_chan_hw {
+	uint32_t hw_id;
+	uint64_t inst;		/* the instance block's location */
+	uint32_t tag;
+};
+
+/*
+ * CHANNEL_ALLOC, also returning the new channel's hardware channel,
+ * instance block and tag from debugfs (the line that appeared, of this
+ * process and with the channel's id). Nothing else may allocate channels
+ * meanwhile.
+ */
+uint32_t nvsvm_igt_channel_alloc_hw(int fd, struct nvsvm_igt_chan_hw *hw);
 
 /* Read a value the GPU writes, past the compiler's caching. */
 #define NVSVM_IGT_READ(x) (*(volatile __typeof__(x) *)&(x))

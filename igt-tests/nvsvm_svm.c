@@ -973,6 +973,53 @@ static void *cpu_add(void *arg)
 	return NULL;
 }
 
+/*
+ * 256 GPU threads (64 atomadd64 each) and two CPU threads (atomic adds)
+ * on the 16 counters at @counters at once: every counter must end exact.
+ */
+static void atomics_with_cpu(const char *what, uint64_t *counters)
+{
+	const unsigned int rounds = 1000, iters = 64;
+	uint64_t *started = calloc(1, sizeof(*started));
+	struct count_params *prm = malloc(sizeof(*prm));
+	struct cpu_adder adders[2];
+	struct nvsvm_svm_stats s0, s1;
+	uint32_t c = nvsvm_igt_channel_alloc(fd);
+	struct nvsvm_igt_job job;
+	unsigned int i;
+	int ret;
+
+	igt_assert(started && prm);
+	memset(counters, 0, 16 * sizeof(*counters));
+	*prm = (struct count_params){ (uintptr_t)counters, iters, (uintptr_t)started };
+	stats(&s0);
+	nvsvm_igt_job_init(&job, fd, c);
+	nvsvm_push_launch(&job.push, (uintptr_t)k_count, (uintptr_t)prm, 1, 256);
+	nvsvm_igt_job_submit(&job);
+	for (i = 0; i < 2; i++) {
+		adders[i] = (struct cpu_adder){
+			.counters = counters, .started = started, .rounds = rounds,
+		};
+		igt_assert_eq(pthread_create(&adders[i].thread, NULL, cpu_add, &adders[i]), 0);
+	}
+	ret = nvsvm_igt_job_wait(&job, 2 * TIMEOUT);
+	for (i = 0; i < 2; i++)
+		igt_assert_eq(pthread_join(adders[i].thread, NULL), 0);
+	expect_ok(c, ret);
+	stats(&s1);
+	print_stats_delta(what, &s0, &s1);
+	for (i = 0; i < 2; i++)
+		igt_assert_f(adders[i].saw_start, "CPU thread %u never saw the GPU start\n", i);
+	for (i = 0; i < 16; i++)
+		igt_assert_f(counters[i] == 256 / 16 * iters + 2 * rounds,
+			     "counter %u is %llu, want %u\n", i,
+			     (unsigned long long)counters[i], 256 / 16 * iters + 2 * rounds);
+	nvsvm_igt_channel_free(fd, c);
+	nvsvm_igt_job_fini(&job);
+	free(prm);
+	free(started);
+}
+
 /* The lib-exec-busy-retry subtest. */
 static void lib_exec_busy_retry(void)
 {
@@ -1260,7 +1307,13 @@ igt_main
 
 	igt_describe("GPU accesses in the kernel half of the VM (from DRM_NVSVM_VA_USER_END up) fail with reason OUT_OF_RANGE: an SM read, an SM write at the top, and a host semaphore write.");
 	igt_subtest("kernel-half") {
-		const uint64_t low = DRM_NVSVM_VA_USER_END + 0x1008;
+		/*
+		 * Not right at DRM_NVSVM_VA_USER_END: the kernel maps its
+		 * channels' rings from there (docs/driver.md), which a job can
+		 * read. 1 GiB above, nothing is mapped.
+		 */
+		const uint64_t kernel = DRM_NVSVM_VA_USER_END + (1ull << 30);
+		const uint64_t low = kernel + 0x1008;
 		const uint64_t top = (1ull << 48) - page + 0x10;
 		struct nvsvm_igt_job job;
 		uint32_t c;
@@ -1281,11 +1334,10 @@ igt_main
 
 		c = nvsvm_igt_channel_alloc(fd);
 		nvsvm_igt_job_init(&job, fd, c);
-		nvsvm_push_sem_release(&job.push, DRM_NVSVM_VA_USER_END + 0x40, 1,
-				       NVSVM_PUSH_SEM_PAYLOAD_64);
+		nvsvm_push_sem_release(&job.push, kernel + 0x40, 1, NVSVM_PUSH_SEM_PAYLOAD_64);
 		nvsvm_igt_job_submit(&job);
 		igt_assert_eq(nvsvm_igt_job_wait(&job, TIMEOUT), -EIO);
-		nvsvm_igt_assert_svm_fault(fd, c, DRM_NVSVM_VA_USER_END + 0x40,
+		nvsvm_igt_assert_svm_fault(fd, c, kernel + 0x40,
 					   DRM_NVSVM_ACCESS_WRITE, DRM_NVSVM_FAULT_UNMAPPED,
 					   DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE,
 					   DRM_NVSVM_FAULT_CLIENT_HOST);
@@ -1395,7 +1447,13 @@ igt_main
 		fill_pages(p, n, 17);
 		check_gpu_reads_pages(p, n, 17);
 		stats(&s0);
-		q = mremap(p, n * page, n * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+		/*
+		 * The new address explicitly: glibc 2.36's mremap() passes
+		 * whatever is in the fifth argument's register unless
+		 * MREMAP_FIXED is given, and the kernel refuses a misaligned
+		 * one with -EINVAL.
+		 */
+		q = mremap(p, n * page, n * page, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 		igt_require_f(q != MAP_FAILED || errno != EINVAL,
 			      "the kernel has no MREMAP_DONTUNMAP\n");
 		igt_assert_f(q != MAP_FAILED, "mremap: %s\n", strerror(errno));
@@ -1769,47 +1827,29 @@ igt_main
 
 	igt_describe("GPU atomics (256 threads, 64 atomadd64 each) and two CPU threads' atomic adds hit the same 16 counters at once: every counter ends exact.");
 	igt_subtest("atomics-cpu-gpu") {
-		const unsigned int rounds = 1000, iters = 64;
 		uint64_t *counters = aligned_alloc(4096, 4096);
-		uint64_t *started = calloc(1, sizeof(*started));
-		struct count_params *prm = malloc(sizeof(*prm));
-		struct cpu_adder adders[2];
-		struct nvsvm_svm_stats s0, s1;
-		uint32_t c = nvsvm_igt_channel_alloc(fd);
-		struct nvsvm_igt_job job;
-		unsigned int i;
-		int ret;
 
-		igt_assert(counters && started && prm);
-		memset(counters, 0, 4096);
-		*prm = (struct count_params){ (uintptr_t)counters, iters, (uintptr_t)started };
-		stats(&s0);
-		nvsvm_igt_job_init(&job, fd, c);
-		nvsvm_push_launch(&job.push, (uintptr_t)k_count, (uintptr_t)prm, 1, 256);
-		nvsvm_igt_job_submit(&job);
-		for (i = 0; i < 2; i++) {
-			adders[i] = (struct cpu_adder){
-				.counters = counters, .started = started, .rounds = rounds,
-			};
-			igt_assert_eq(pthread_create(&adders[i].thread, NULL, cpu_add, &adders[i]), 0);
-		}
-		ret = nvsvm_igt_job_wait(&job, 2 * TIMEOUT);
-		for (i = 0; i < 2; i++)
-			igt_assert_eq(pthread_join(adders[i].thread, NULL), 0);
-		expect_ok(c, ret);
-		stats(&s1);
-		print_stats_delta("atomics", &s0, &s1);
-		for (i = 0; i < 2; i++)
-			igt_assert_f(adders[i].saw_start, "CPU thread %u never saw the GPU start\n", i);
-		for (i = 0; i < 16; i++)
-			igt_assert_f(counters[i] == 256 / 16 * iters + 2 * rounds,
-				     "counter %u is %llu, want %u\n", i,
-				     (unsigned long long)counters[i], 256 / 16 * iters + 2 * rounds);
-		nvsvm_igt_channel_free(fd, c);
-		nvsvm_igt_job_fini(&job);
-		free(prm);
-		free(started);
+		igt_assert(counters);
+		atomics_with_cpu("atomics", counters);
 		free(counters);
+	}
+
+	igt_describe("The same GPU and CPU atomics on counters in a THP, in its first page and in a later one: every counter ends exact (a large folio, which 6.12 cannot make device-exclusive).");
+	igt_subtest("atomics-thp") {
+		const uint64_t size = 2 * MiB;
+		char *p = mmap_aligned(size, 2 * MiB);
+		unsigned long kb;
+
+		igt_require_f(madvise(p, size, MADV_HUGEPAGE) == 0, "MADV_HUGEPAGE: %s\n",
+			      strerror(errno));
+		memset(p, 0, size);
+		kb = thp_kb(p);
+		igt_info("AnonHugePages of the buffer: %lu kB\n", kb);
+		igt_require_f(kb >= 2048, "the kernel gave no THP (AnonHugePages %lu kB)\n", kb);
+		check_rw(p, size, 512, false, 3);	/* the GPU maps it 2 MiB first */
+		atomics_with_cpu("atomics-thp head", (uint64_t *)p);
+		atomics_with_cpu("atomics-thp tail", (uint64_t *)(p + 5 * page));
+		munmap(p, size);
 	}
 
 	/* Jobs in process memory, faults in bulk */

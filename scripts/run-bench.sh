@@ -26,11 +26,13 @@ insmod $mod/nvsvm-sim.ko
 insmod $mod/nvsvm.ko
 insmod $mod/nvsvm-bench.ko
 echo "--- \$(uname -r), \$(nproc) CPUs"
-grep -h 'bench:' /sys/kernel/debug/kunit/nvsvm_bench/results | sed 's/^ *# *[a-z_]*: //'
-if grep -q '^not ok' /sys/kernel/debug/kunit/nvsvm_bench/results; then
-	cat /sys/kernel/debug/kunit/nvsvm_bench/results
-	exit 1
-fi
+grep -h 'bench:' /sys/kernel/debug/kunit/nvsvm_bench*/results | sed 's/^ *# *[a-z_]*: //'
+for r in /sys/kernel/debug/kunit/nvsvm_bench*/results; do
+	if grep -q '^not ok' "\$r"; then
+		cat "\$r"
+		exit 1
+	fi
+done
 echo "--- nvsvm-bench (jobs through the driver):"
 userspace/build/nvsvm-bench
 echo "--- nvsvm-svm-bench (GPU faults against test_hmm):"

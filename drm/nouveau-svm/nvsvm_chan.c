@@ -24,18 +24,40 @@
  * entry for each, then one for the kernel push buffer of the entry's slot,
  * which releases the channel's semaphore with the job's sequence number
  * and the INTR flag; it then publishes GP_PUT and rings the doorbell. The
- * job's hardware fence signals from the FIFO interrupt once the semaphore
- * has reached its sequence number. A job takes a scheduler credit per
+ * job's hardware fence signals from the FIFO interrupt (or, if that is
+ * lost, the FIFO block's watchdog) once the semaphore has reached its
+ * sequence number. A job takes a scheduler credit per
  * GPFIFO entry, and the credit limit keeps the ring from overflowing.
  *
- * Failure: when the channel stops on an error (the FIFO error interrupt)
- * or a job overruns the job timeout (drm_sched's timedout_job), the
- * channel stops for good. The hardware channel is reset; the jobs its
+ * Fault mode: a channel of an SVM VM runs jobs that may fault, and the
+ * kernel services faults by allocating memory, which no dma-fence may wait
+ * on. So, as xe's long-running mode does, its jobs have no hardware fence:
+ * run_job() writes the entries and returns no fence (the scheduler's
+ * fences signal as soon as the job is on the ring, and serve in-syncs
+ * only), and a job's end is its user fence, a SEMAPHORE_RELEASE of the
+ * job's value at the job's address in process memory with the INTR flag,
+ * in the kernel push buffer of the entry's slot; WAIT_USER_FENCE sleeps on
+ * it. EXEC refuses out-syncs. The ring's room is counted without fences:
+ * the entries between GP_GET, which the GPU writes as it consumes them,
+ * and @put, plus those of jobs accepted and not written yet; EXEC fails
+ * with -EBUSY when a job does not fit. No job timeout applies (the
+ * scheduler never sees a job running), so a kernel waiting for its faults
+ * to be serviced is not killed for it.
+ *
+ * Failure: when the channel stops on an error (the FIFO error interrupt),
+ * a job overruns the job timeout (drm_sched's timedout_job), or an MMU
+ * invalidate of its VM never completes (nvsvm_chan_hang(): GPU_HANG,
+ * -EIO), the channel stops for good. The hardware channel is reset; the jobs its
  * semaphore says completed signal normally; the job that was running
  * signals with the errno of the cause, and every later one with
  * -ECANCELED, as do the jobs still queued when they come to run. A fault
  * report from the fault buffer, recorded before the cancel that stops the
  * channel, completes what CHANNEL_GET_ERROR tells.
+ *
+ * Ids: CHANNEL_ALLOC reserves an id in the file's table, 1 to the
+ * per-file limit (DRM_NVSVM_PARAM_CHANNELS_PER_FILE), before it creates
+ * the channel; every ioctl rejects 0 and ids above the limit before the
+ * table sees them.
  *
  * Lifetime: the file's channel table holds a reference; lookups take one.
  * Destroying a channel stops it, flushes its entity and waits for all of
@@ -47,7 +69,9 @@
  *
  * - &nvsvm_chan.submit_lock orders EXEC's job init, arm and push, so that
  *   fences are ordered like jobs, and protects &nvsvm_chan.closed.
- * - &nvsvm_chan.stop_lock serialises stopping the channel.
+ * - &nvsvm_chan.stop_lock serialises stopping the channel. A failed MMU
+ *   invalidate stops the VM's channels under &nvsvm_vm.notifier_lock, so
+ *   nothing allocates memory under it (lockdep is told at creation).
  * - &nvsvm_chan.lock (a spinlock taken with interrupts off; the FIFO
  *   interrupt takes it) protects the pending fences, the stop state and
  *   the error report.
@@ -72,11 +96,13 @@
 #include <drm/gpu_scheduler.h>
 
 #include "nvsvm_chan.h"
+#include "nvsvm_chan_types.h"
 #include "nvsvm_compat.h"
 #include "nvsvm_device.h"
 #include "nvsvm_drm.h"
 #include "nvsvm_fifo.h"
 #include "nvsvm_regs.h"
+#include "nvsvm_svm.h"
 #include "nvsvm_vm.h"
 
 static unsigned int job_timeout_ms = 10000;
@@ -116,82 +142,6 @@ static u64 nvsvm_chan_ring_va(u32 hw_id)
 static DECLARE_WAIT_QUEUE_HEAD(nvsvm_chan_jobs_wq);
 
 /**
- * struct nvsvm_chan_report - What went wrong, for CHANNEL_GET_ERROR
- */
-struct nvsvm_chan_report {
-	/** @error: &enum drm_nvsvm_channel_error. */
-	u32 error;
-	/** @access: &enum drm_nvsvm_access of the first fault. */
-	u32 access;
-	/** @fault_type: &enum drm_nvsvm_fault_type of the first fault. */
-	u32 fault_type;
-	/** @client: &enum drm_nvsvm_fault_client of the first fault. */
-	u32 client;
-	/** @fault_va: Address of the first fault. */
-	u64 fault_va;
-	/** @address: The address CHANNEL_GET_ERROR reports. */
-	u64 address;
-};
-
-/**
- * struct nvsvm_chan - A channel
- */
-struct nvsvm_chan {
-	/** @ref: Reference count. */
-	struct kref ref;
-	/** @ndev: The device. */
-	struct nvsvm_device *ndev;
-	/** @vm: The file's VM, which outlives the channel. */
-	struct nvsvm_vm *vm;
-	/** @hw_id: The hardware channel. */
-	u32 hw_id;
-
-	/** @inst: The instance block. */
-	__le32 *inst;
-	/** @inst_dma: Its DMA address. */
-	dma_addr_t inst_dma;
-	/** @ring: GPFIFO, semaphore and kernel push buffers. */
-	void *ring;
-	/** @ring_dma: Its DMA address. */
-	dma_addr_t ring_dma;
-	/** @ring_va: Its GPU VA. */
-	u64 ring_va;
-
-	/** @put: Next GPFIFO entry to write. Only run_job() uses it. */
-	u32 put;
-	/** @seqno: Sequence number of the last job run. Only run_job() uses it. */
-	u64 seqno;
-	/** @fence_context: Of the hardware fences. */
-	u64 fence_context;
-
-	/** @sched: The scheduler of the hardware channel. */
-	struct drm_gpu_scheduler *sched;
-	/** @entity: Where EXEC queues jobs. */
-	struct drm_sched_entity entity;
-	/** @jobs: Jobs created and not freed yet. */
-	atomic_t jobs;
-
-	/** @submit_lock: See the DOC above. */
-	struct mutex submit_lock;
-	/** @closed: The channel is being destroyed. Under @submit_lock. */
-	bool closed;
-
-	/** @stop_lock: Serialises nvsvm_chan_stop(). */
-	struct mutex stop_lock;
-	/** @hw_stopped: The hardware channel was reset. Under @stop_lock. */
-	bool hw_stopped;
-
-	/** @lock: See the DOC above. */
-	spinlock_t lock;
-	/** @pending: &struct nvsvm_fence run and not signalled, oldest first. */
-	struct list_head pending;
-	/** @stop_errno: 0 while the channel runs, else what new jobs get. */
-	int stop_errno;
-	/** @report: The error report. */
-	struct nvsvm_chan_report report;
-};
-
-/**
  * struct nvsvm_fence - A job's hardware fence
  */
 struct nvsvm_fence {
@@ -213,6 +163,10 @@ struct nvsvm_job {
 	struct nvsvm_chan *chan;
 	/** @fence: Allocated at EXEC, taken by run_job(). */
 	struct nvsvm_fence *fence;
+	/** @user_fence_va: Fault mode: where to write @user_fence_value, or 0. */
+	u64 user_fence_va;
+	/** @user_fence_value: Fault mode: the user fence's value. */
+	u64 user_fence_value;
 	/** @push_count: Number of @pushes. */
 	u32 push_count;
 	/** @pushes: The push buffers. */
@@ -287,6 +241,34 @@ static void nvsvm_chan_signal_locked(struct nvsvm_chan *chan)
 }
 
 /**
+ * nvsvm_chan_busy() - Whether a channel has jobs on the GPU
+ * @chan: The channel.
+ *
+ * Context: Any.
+ *
+ * Return: true while a job that run_job() gave the GPU has not signalled;
+ * in fault mode, where jobs have no fence, while the GPU has not consumed
+ * every entry written (GP_GET short of the put pointer), so that the
+ * lost-interrupt watchdog keeps watching a job that waits on its faults.
+ */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan)
+{
+	u32 mask = NVSVM_CHAN_ENTRIES - 1;
+	unsigned long flags;
+	bool busy;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (chan->fault_mode && !chan->stop_errno)
+		/* Written by the GPU: masked, never trusted further. */
+		busy = (le32_to_cpu(READ_ONCE(chan->inst[NVSVM_INST_GP_GET / 4])) & mask) !=
+		       chan->put;
+	else
+		busy = !list_empty(&chan->pending);
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return busy;
+}
+
+/**
  * nvsvm_chan_signal() - Signal the jobs that completed
  * @chan: The channel.
  *
@@ -296,6 +278,11 @@ void nvsvm_chan_signal(struct nvsvm_chan *chan)
 {
 	unsigned long flags;
 
+	if (chan->fault_mode) {
+		/* No fences: the interrupt was a user fence, maybe this channel's. */
+		nvsvm_svm_fence_wake(chan->vm);
+		return;
+	}
 	spin_lock_irqsave(&chan->lock, flags);
 	nvsvm_chan_signal_locked(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
@@ -306,15 +293,18 @@ void nvsvm_chan_signal(struct nvsvm_chan *chan)
  * still there, signal what completed, fail what did not: the oldest job
  * with @err, the rest with -ECANCELED (-ENODEV when the device is gone).
  * @error and @address go to the report unless it already has an error.
+ * Allocates nothing: a failed invalidate calls it under the VM's notifier
+ * lock.
  */
-static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+static void nvsvm_chan_stop_locked(struct nvsvm_chan *chan, u32 error, u64 address,
+				   int err)
 {
 	int later = err == -ENODEV ? -ENODEV : -ECANCELED;
 	struct nvsvm_fence *fence, *tmp;
 	unsigned long flags;
 	int idx;
 
-	mutex_lock(&chan->stop_lock);
+	lockdep_assert_held(&chan->stop_lock);
 	spin_lock_irqsave(&chan->lock, flags);
 	if (!chan->stop_errno || err == -ENODEV)
 		chan->stop_errno = later;
@@ -328,6 +318,7 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 	spin_unlock_irqrestore(&chan->lock, flags);
 
 	if (!chan->hw_stopped && drm_dev_enter(&chan->ndev->base, &idx)) {
+		/* A reset that never completes wedges the device: go on anyway. */
 		nvsvm_fifo_chan_reset(chan->ndev->fifo, chan->hw_id);
 		chan->hw_stopped = true;
 		drm_dev_exit(idx);
@@ -344,44 +335,91 @@ static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int
 		dma_fence_put(&fence->base);
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
+
+	/* A user-fence wait naming the channel ends with it (a waitqueue wake). */
+	if (chan->fault_mode)
+		nvsvm_svm_fence_wake(chan->vm);
+}
+
+static void nvsvm_chan_stop(struct nvsvm_chan *chan, u32 error, u64 address, int err)
+{
+	mutex_lock(&chan->stop_lock);
+	nvsvm_chan_stop_locked(chan, error, address, err);
 	mutex_unlock(&chan->stop_lock);
 }
 
 /**
- * nvsvm_chan_fail() - Stop a channel the hardware stopped on an error
- * @chan: The channel.
- * @hw_error: NVSVM_CHAN_ERROR_* from CHAN_STATUS.
- * @info: CHAN_ERROR_INFO.
+ * nvsvm_chan_fail() - Stop a channel the hardware reports an error for
+ * @chan: The channel, whose bit FIFO_ERROR has set.
+ *
+ * Reads the channel's CHAN_STATUS and ERROR_INFO under &nvsvm_chan.stop_lock,
+ * the lock every reset of the hardware channel takes, so that what is read
+ * is the error the bit was set for: a channel the driver reset meanwhile
+ * (CHANNEL_FREE of a faulting channel, say) has no error any more, and is
+ * left alone rather than reported.
  *
  * Context: Process. Resets the hardware channel, which may sleep.
  */
-void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
+void nvsvm_chan_fail(struct nvsvm_chan *chan)
 {
+	struct nvsvm_fifo *fifo = chan->ndev->fifo;
+	u32 hw_error;
+	u64 info;
+
+	mutex_lock(&chan->stop_lock);
+	if (chan->hw_stopped)
+		goto out_unlock;	/* Stopped and reset already: old news. */
+	nvsvm_fifo_chan_read_error(fifo, chan->hw_id, &hw_error, &info);
+
 	switch (hw_error) {
+	case NVSVM_CHAN_ERROR_NONE:
+		break;	/* Nothing to report (the bit was stale). */
 	case NVSVM_CHAN_ERROR_MMU_FAULT:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MMU_FAULT, info, -EFAULT);
 		break;
 	case NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ILLEGAL_INSTRUCTION,
+				       info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_MISALIGNED:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_MISALIGNED, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_ARITHMETIC:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_ARITHMETIC, info, -EIO);
 		break;
 	case NVSVM_CHAN_ERROR_WATCHDOG:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_WATCHDOG, 0, -ETIMEDOUT);
 		break;
 	case NVSVM_CHAN_ERROR_INVALID_METHOD:
-		nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		nvsvm_chan_stop_locked(chan, DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD, info, -EIO);
+		break;
+	case NVSVM_CHAN_ERROR_NO_BACKING:
+		/* The uAPI has no name for it (yet): memory ran out. */
+		nvsvm_chan_stop_locked(chan, 0, 0, -ENOMEM);
 		break;
 	default:
 		drm_err(&chan->ndev->base, "channel %u: unknown error %u\n",
 			chan->hw_id, hw_error);
-		nvsvm_chan_stop(chan, 0, 0, -EIO);
+		nvsvm_chan_stop_locked(chan, 0, 0, -EIO);
 		break;
 	}
+out_unlock:
+	mutex_unlock(&chan->stop_lock);
+}
+
+/**
+ * nvsvm_chan_hang() - Stop a channel whose VM the GPU stopped answering for
+ * @chan: The channel.
+ *
+ * For a failed MMU invalidate: the reset drops the VM's translations. Jobs
+ * fail with -EIO, the report says %DRM_NVSVM_CHANNEL_ERROR_GPU_HANG.
+ *
+ * Context: Process, possibly under &nvsvm_vm.notifier_lock: allocates
+ * nothing.
+ */
+void nvsvm_chan_hang(struct nvsvm_chan *chan)
+{
+	nvsvm_chan_stop(chan, DRM_NVSVM_CHANNEL_ERROR_GPU_HANG, 0, -EIO);
 }
 
 /**
@@ -391,6 +429,7 @@ void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
  * @access: NVSVM_ACCESS_*.
  * @type: NVSVM_FAULT_TYPE_*.
  * @client: NVSVM_CLIENT_*.
+ * @reason: &enum drm_nvsvm_fault_reason: why the kernel cancels it.
  *
  * Only the first fault of a channel that has not failed yet is kept: the
  * one whose cancel stops it.
@@ -398,7 +437,7 @@ void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info)
  * Context: Any.
  */
 void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
-			     u32 type, u32 client)
+			     u32 type, u32 client, u32 reason)
 {
 	struct nvsvm_chan_report *r = &chan->report;
 	unsigned long flags;
@@ -415,6 +454,7 @@ void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
 		r->fault_type = type + DRM_NVSVM_FAULT_UNMAPPED;
 		r->client = client == NVSVM_CLIENT_HOST ? DRM_NVSVM_FAULT_CLIENT_HOST :
 			    DRM_NVSVM_FAULT_CLIENT_SM;
+		r->reason = reason;
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
 }
@@ -454,6 +494,75 @@ static u64 nvsvm_chan_kpush_release(struct nvsvm_chan *chan, u32 slot, u64 seqno
 	return chan->ring_va + offset;
 }
 
+/* Write the release of a job's user fence in @slot's kernel push buffer; its VA. */
+static u64 nvsvm_chan_kpush_user_fence(struct nvsvm_chan *chan, u32 slot, u64 va, u64 value)
+{
+	u32 offset = NVSVM_CHAN_RING_KPUSH + slot * NVSVM_CHAN_KPUSH_SLOT;
+	__le32 *push = chan->ring + offset;
+
+	push[0] = cpu_to_le32(NVSVM_METHOD(NVSVM_METHOD_SEMAPHORE_RELEASE, 5));
+	push[1] = cpu_to_le32(lower_32_bits(va));
+	push[2] = cpu_to_le32(upper_32_bits(va));
+	push[3] = cpu_to_le32(lower_32_bits(value));
+	push[4] = cpu_to_le32(upper_32_bits(value));
+	push[5] = cpu_to_le32(NVSVM_SEM_PAYLOAD_64 | NVSVM_SEM_INTR);
+	return chan->ring_va + offset;
+}
+
+/* GPFIFO entries a fault-mode job takes. */
+static u32 nvsvm_job_lr_entries(const struct nvsvm_job *job)
+{
+	return job->push_count + (job->user_fence_va ? 1 : 0);
+}
+
+/*
+ * Fault mode: put the job on the ring, closing it with its user fence, and
+ * return no fence: nothing may wait on it in the kernel.
+ */
+static struct dma_fence *nvsvm_job_run_lr(struct nvsvm_job *job)
+{
+	struct nvsvm_chan *chan = job->chan;
+	u32 entries = nvsvm_job_lr_entries(job);
+	u32 put = chan->put, mask = NVSVM_CHAN_ENTRIES - 1, i;
+	int err = READ_ONCE(chan->stop_errno);
+	unsigned long flags;
+
+	if (!err && entries) {
+		for (i = 0; i < job->push_count; i++) {
+			nvsvm_chan_gpfifo_write(chan, put, job->pushes[i].va,
+						job->pushes[i].dwords);
+			put = (put + 1) & mask;
+		}
+		if (job->user_fence_va) {
+			u64 va = nvsvm_chan_kpush_user_fence(chan, put, job->user_fence_va,
+							     job->user_fence_value);
+
+			nvsvm_chan_gpfifo_write(chan, put, va, NVSVM_CHAN_RELEASE_DWORDS);
+			put = (put + 1) & mask;
+		}
+		/* The entries and push buffer are visible before GP_PUT is. */
+		dma_wmb();
+		WRITE_ONCE(chan->inst[NVSVM_INST_GP_PUT / 4], cpu_to_le32(put));
+	}
+	/*
+	 * From queued to in the ring at once, so that EXEC's room check
+	 * (nvsvm_exec_lr_reserve()) never counts an entry twice, or not at
+	 * all: -EBUSY means full.
+	 */
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->put = put;
+	chan->lr_queued -= entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
+	if (!err && entries) {
+		/* GP_PUT is visible before the doorbell reaches the GPU. */
+		wmb();
+		nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+		/* In case a fault or user-fence interrupt is lost. */
+		nvsvm_fifo_watchdog_arm(chan->ndev->fifo);
+	}
+	return err ? ERR_PTR(err) : NULL;
+}
+
 static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 {
 	struct nvsvm_job *job = to_nvsvm_job(sched_job);
@@ -463,6 +572,9 @@ static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 	unsigned long flags;
 	u64 va;
 	int err;
+
+	if (chan->fault_mode)
+		return nvsvm_job_run_lr(job);
 
 	spin_lock_irqsave(&chan->lock, flags);
 	err = chan->stop_errno;
@@ -492,6 +604,8 @@ static struct dma_fence *nvsvm_job_run(struct drm_sched_job *sched_job)
 	/* GP_PUT is visible before the doorbell reaches the GPU. */
 	wmb();
 	nvsvm_fifo_chan_kick(chan->ndev->fifo, chan->hw_id);
+	/* In case the completion interrupt is lost. */
+	nvsvm_fifo_watchdog_arm(chan->ndev->fifo);
 
 	return &fence->base;
 }
@@ -605,18 +719,24 @@ int nvsvm_chan_init(struct nvsvm_device *ndev)
 static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 {
 	__le64 *inst64 = (__le64 *)chan->inst;
+	u64 sem = NVSVM_CHAN_RING_SEM, rest = sem + PAGE_SIZE;
 	int ret;
 
 	chan->ring_va = nvsvm_chan_ring_va(chan->hw_id);
-	/* The GPU only writes the semaphore; jobs can reach the rest. */
-	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va, chan->ring_dma,
-				  NVSVM_CHAN_RING_SIZE, false);
-	if (ret)
-		return ret;
-	/* Then the semaphore's page again, writable. */
-	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + NVSVM_CHAN_RING_SEM,
-				  chan->ring_dma + NVSVM_CHAN_RING_SEM, PAGE_SIZE, true);
+	/*
+	 * The GPU only writes the semaphore's page; jobs can reach the rest,
+	 * read-only. Three mappings, so that no entry is written twice (a
+	 * replaced entry would need a TLB invalidate).
+	 */
+	ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va, chan->ring_dma, sem, false);
+	if (!ret)
+		ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + sem,
+					  chan->ring_dma + sem, PAGE_SIZE, true);
+	if (!ret)
+		ret = nvsvm_vm_map_kernel(chan->vm, chan->ring_va + rest, chan->ring_dma + rest,
+					  NVSVM_CHAN_RING_SIZE - rest, false);
 	if (ret) {
+		/* Unmapping what was never mapped is harmless. */
 		nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 		return ret;
 	}
@@ -626,11 +746,28 @@ static int nvsvm_chan_setup(struct nvsvm_chan *chan)
 	chan->inst[NVSVM_INST_GPFIFO_ENTRIES / 4] = cpu_to_le32(NVSVM_CHAN_ENTRIES);
 	chan->inst[NVSVM_INST_GP_GET / 4] = 0;
 	chan->inst[NVSVM_INST_GP_PUT / 4] = 0;
+	chan->inst[NVSVM_INST_TAG / 4] = cpu_to_le32(chan->tag);
 	return 0;
 }
 
-static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nvsvm_vm *vm)
+/*
+ * A failed invalidate stops channels under the VM's notifier lock: tell
+ * lockdep now, so that an allocation under the stop lock is caught by any
+ * test, not only by one where an invalidate fails.
+ */
+static void nvsvm_chan_lockdep_prime(struct nvsvm_chan *chan)
 {
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	mutex_lock(&chan->vm->notifier_lock);
+	might_lock(&chan->stop_lock);
+	mutex_unlock(&chan->vm->notifier_lock);
+}
+
+static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct drm_file *file,
+					    u32 id, bool fault_mode)
+{
+	struct nvsvm_vm *vm = nvsvm_file_vm(file);
 	struct device *dev = ndev->base.dev;
 	struct nvsvm_chan *chan;
 	int ret;
@@ -641,12 +778,18 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	kref_init(&chan->ref);
 	chan->ndev = ndev;
 	chan->vm = vm;
+	chan->fault_mode = fault_mode;
+	chan->id = id;
+	chan->pid = task_tgid_nr(current);
+	chan->client_id = file->client_id;
 	mutex_init(&chan->submit_lock);
 	mutex_init(&chan->stop_lock);
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->pending);
+	INIT_LIST_HEAD(&chan->vm_link);
 	atomic_set(&chan->jobs, 0);
 	chan->fence_context = dma_fence_context_alloc(1);
+	nvsvm_chan_lockdep_prime(chan);
 
 	ret = -ENOMEM;
 	chan->inst = dma_alloc_coherent(dev, NVSVM_INST_SIZE, &chan->inst_dma, GFP_KERNEL);
@@ -656,7 +799,7 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (!chan->ring)
 		goto err_free_inst;
 
-	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id);
+	ret = nvsvm_fifo_chan_add(ndev->fifo, chan, chan->inst_dma, &chan->hw_id, &chan->tag);
 	if (ret)
 		goto err_free_ring;
 	ret = nvsvm_chan_setup(chan);
@@ -671,12 +814,21 @@ static struct nvsvm_chan *nvsvm_chan_create(struct nvsvm_device *ndev, struct nv
 	if (ret)
 		goto err_unmap;
 
-	ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	/*
+	 * On the VM's list before it runs, for a failed invalidate to stop it.
+	 * One that stopped it already leaves it failed (GPU_HANG), not started.
+	 */
+	nvsvm_vm_chan_add(vm, chan);
+	mutex_lock(&chan->stop_lock);
+	if (!chan->hw_stopped)
+		ret = nvsvm_fifo_chan_start(ndev->fifo, chan->hw_id);
+	mutex_unlock(&chan->stop_lock);
 	if (ret)
-		goto err_entity_destroy;
+		goto err_vm_remove;
 	return chan;
 
-err_entity_destroy:
+err_vm_remove:
+	nvsvm_vm_chan_remove(vm, chan);
 	drm_sched_entity_destroy(&chan->entity);
 err_unmap:
 	nvsvm_vm_unmap_kernel(vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
@@ -689,6 +841,29 @@ err_free_inst:
 err_put:
 	nvsvm_chan_put(chan);
 	return ERR_PTR(ret);
+}
+
+/*
+ * Count a channel of the VM being created, and tell its mode: SVM_INIT,
+ * which needs a VM without channels, and CHANNEL_ALLOC exclude each other
+ * through the count, under the VM lock.
+ */
+static bool nvsvm_chan_users_get(struct nvsvm_vm *vm)
+{
+	bool fault_mode;
+
+	mutex_lock(&vm->lock);
+	vm->chan_users++;
+	fault_mode = vm->svm;
+	mutex_unlock(&vm->lock);
+	return fault_mode;
+}
+
+static void nvsvm_chan_users_put(struct nvsvm_vm *vm)
+{
+	mutex_lock(&vm->lock);
+	vm->chan_users--;
+	mutex_unlock(&vm->lock);
 }
 
 /* Stop the channel, let its jobs go, and free it (the table's reference). */
@@ -706,19 +881,40 @@ static void nvsvm_chan_destroy(struct nvsvm_chan *chan)
 	/* The scheduler stays with the device, idle. */
 	wait_event(nvsvm_chan_jobs_wq, !atomic_read(&chan->jobs));
 
+	nvsvm_vm_chan_remove(chan->vm, chan);
 	nvsvm_fifo_chan_remove(chan->ndev->fifo, chan->hw_id);
 	nvsvm_vm_unmap_kernel(chan->vm, chan->ring_va, NVSVM_CHAN_RING_SIZE);
 	dma_free_coherent(dev, NVSVM_CHAN_RING_SIZE, chan->ring, chan->ring_dma);
 	dma_free_coherent(dev, NVSVM_INST_SIZE, chan->inst, chan->inst_dma);
+	nvsvm_chan_users_put(chan->vm);
 	nvsvm_chan_put(chan);
 }
 
-/* The file's channel @id with a reference, or NULL. */
-static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
+/*
+ * Whether @id can name a channel of the file at all: ids run from 1 to the
+ * per-file limit. Checked before the id reaches the xarray, whose index 0
+ * an erase would otherwise hand out (an ALLOC1 xarray keeps it busy only
+ * until something stores NULL there).
+ */
+static bool nvsvm_chan_id_valid(struct drm_device *drm, u32 id)
+{
+	return id && id <= nvsvm_device_channels_per_file(&to_nvsvm_device(drm)->info);
+}
+
+/**
+ * nvsvm_chan_lookup() - Find a channel of a file
+ * @file: The file.
+ * @id: The channel's id.
+ *
+ * Return: the channel with a reference (nvsvm_chan_put() it), or NULL.
+ */
+struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 {
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct nvsvm_chan *chan;
 
+	if (!nvsvm_chan_id_valid(file->minor->dev, id))
+		return NULL;
 	xa_lock(&nfile->channels);
 	chan = xa_load(&nfile->channels, id);
 	if (chan)
@@ -729,21 +925,40 @@ static struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id)
 
 int nvsvm_ioctl_channel_alloc(struct drm_device *drm, void *data, struct drm_file *file)
 {
+	struct nvsvm_device *ndev = to_nvsvm_device(drm);
 	struct nvsvm_file *nfile = file->driver_priv;
 	struct drm_nvsvm_channel_alloc *args = data;
 	struct nvsvm_chan *chan;
+	bool fault_mode;
+	u32 id;
 	int ret;
 
 	if (args->flags)
 		return -EINVAL;
-
-	chan = nvsvm_chan_create(to_nvsvm_device(drm), nfile->vm);
-	if (IS_ERR(chan))
-		return PTR_ERR(chan);
-	ret = xa_alloc(&nfile->channels, &args->channel, chan, xa_limit_32b, GFP_KERNEL);
+	ret = nvsvm_svm_check_caller(nfile->vm);
 	if (ret)
-		nvsvm_chan_destroy(chan);
-	return ret;
+		return ret;
+
+	/*
+	 * Reserve the id first: the per-file limit is the xarray's, and a file
+	 * at its limit takes no hardware channel from the others.
+	 */
+	ret = xa_alloc(&nfile->channels, &id, NULL,
+		       XA_LIMIT(1, nvsvm_device_channels_per_file(&ndev->info)), GFP_KERNEL);
+	if (ret)
+		return ret == -EBUSY ? -ENOSPC : ret;
+
+	fault_mode = nvsvm_chan_users_get(nfile->vm);
+	chan = nvsvm_chan_create(ndev, file, id, fault_mode);
+	if (IS_ERR(chan)) {
+		nvsvm_chan_users_put(nfile->vm);
+		xa_release(&nfile->channels, id);
+		return PTR_ERR(chan);
+	}
+	/* The slot exists: storing in it allocates nothing and cannot fail. */
+	WARN_ON(xa_err(xa_store(&nfile->channels, id, chan, GFP_KERNEL)));
+	args->channel = id;
+	return 0;
 }
 
 int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file *file)
@@ -754,7 +969,15 @@ int nvsvm_ioctl_channel_free(struct drm_device *drm, void *data, struct drm_file
 
 	if (args->pad)
 		return -EINVAL;
-	chan = xa_erase(&nfile->channels, args->channel);
+	if (!nvsvm_chan_id_valid(drm, args->channel))
+		return -ENOENT;
+
+	/* Only a channel goes: not an id reserved by an allocation in flight. */
+	xa_lock(&nfile->channels);
+	chan = xa_load(&nfile->channels, args->channel);
+	if (chan)
+		__xa_erase(&nfile->channels, args->channel);
+	xa_unlock(&nfile->channels);
 	if (!chan)
 		return -ENOENT;
 	nvsvm_chan_destroy(chan);
@@ -799,12 +1022,15 @@ int nvsvm_ioctl_channel_get_error(struct drm_device *drm, void *data, struct drm
 		args->access = r.access;
 		args->fault_type = r.fault_type;
 		args->client = r.client;
+		args->reason = r.reason;
 	} else {
 		args->access = 0;
 		args->fault_type = 0;
 		args->client = 0;
+		args->reason = 0;
 	}
 	args->address = r.address;
+	args->pad = 0;
 	return 0;
 }
 
@@ -936,6 +1162,39 @@ static int nvsvm_exec_check_pushes(const struct drm_nvsvm_push *pushes, u32 coun
 	return 0;
 }
 
+/*
+ * Fault mode: take room for @entries GPFIFO entries, or -EBUSY. Under the
+ * submit lock, so that only this takes room; run_job() moves entries from
+ * queued to the ring, and the GPU frees them, under or outside the lock.
+ */
+static int nvsvm_exec_lr_reserve(struct nvsvm_chan *chan, u32 entries)
+{
+	u32 mask = NVSVM_CHAN_ENTRIES - 1, get, used;
+	unsigned long flags;
+	int ret = 0;
+
+	lockdep_assert_held(&chan->submit_lock);
+	spin_lock_irqsave(&chan->lock, flags);
+	/* Written by the GPU: masked, never trusted further. */
+	get = le32_to_cpu(READ_ONCE(chan->inst[NVSVM_INST_GP_GET / 4])) & mask;
+	used = ((chan->put - get) & mask) + chan->lr_queued;
+	if (used + entries > NVSVM_CHAN_CREDITS)
+		ret = -EBUSY;
+	else
+		chan->lr_queued += entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return ret;
+}
+
+static void nvsvm_exec_lr_unreserve(struct nvsvm_chan *chan, u32 entries)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	chan->lr_queued -= entries;
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
 /* Queue @job on @chan, after the in-fences; its finished fence, referenced. */
 static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_chan *chan,
 					   struct nvsvm_job *job, struct nvsvm_exec *ex)
@@ -952,9 +1211,16 @@ static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_c
 		ret = -ECANCELED;
 		goto err_unlock;
 	}
-	ret = nvsvm_sched_job_init(&job->base, &chan->entity, job->push_count + 1, file);
+	if (chan->fault_mode) {
+		ret = nvsvm_exec_lr_reserve(chan, nvsvm_job_lr_entries(job));
+		if (ret)
+			goto err_unlock;
+	}
+	/* In fault mode the scheduler holds no job on the ring: one credit. */
+	ret = nvsvm_sched_job_init(&job->base, &chan->entity,
+				   chan->fault_mode ? 1 : job->push_count + 1, file);
 	if (ret)
-		goto err_unlock;
+		goto err_unreserve;
 	for (; ex->in_count; ex->in_count--) {
 		/* Consumes the reference, even when it fails. */
 		ret = drm_sched_job_add_dependency(&job->base, ex->in[ex->in_count - 1]);
@@ -974,6 +1240,9 @@ static struct dma_fence *nvsvm_exec_submit(struct drm_file *file, struct nvsvm_c
 
 err_cleanup:
 	drm_sched_job_cleanup(&job->base);
+err_unreserve:
+	if (chan->fault_mode)
+		nvsvm_exec_lr_unreserve(chan, nvsvm_job_lr_entries(job));
 err_unlock:
 	mutex_unlock(&chan->submit_lock);
 	return ERR_PTR(ret);
@@ -994,20 +1263,43 @@ int nvsvm_ioctl_exec(struct drm_device *drm, void *data, struct drm_file *file)
 	    args->in_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS ||
 	    args->out_sync_count > DRM_NVSVM_EXEC_MAX_SYNCS)
 		return -EINVAL;
+	ret = nvsvm_svm_check_caller(nvsvm_file_vm(file));
+	if (ret)
+		return ret;
 
 	chan = nvsvm_chan_lookup(file, args->channel);
 	if (!chan)
 		return -ENOENT;
+
+	if (!chan->fault_mode) {
+		ret = -EINVAL;
+		if (args->user_fence_va || args->user_fence_value)
+			goto out_put;
+	} else {
+		ret = -EINVAL;
+		if (!IS_ALIGNED(args->user_fence_va, 8) ||
+		    args->user_fence_va >= DRM_NVSVM_VA_USER_END ||
+		    (!args->user_fence_va && args->user_fence_value))
+			goto out_put;
+		/* A dma-fence must never wait on fault servicing. */
+		ret = -EOPNOTSUPP;
+		if (args->out_sync_count)
+			goto out_put;
+	}
 
 	ret = -ENOMEM;
 	job = kzalloc(struct_size(job, pushes, args->push_count), GFP_KERNEL);
 	if (!job)
 		goto out_put;
 	job->push_count = args->push_count;
-	job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
-	if (!job->fence)
-		goto out_free_job;
-	spin_lock_init(&job->fence->lock);
+	job->user_fence_va = args->user_fence_va;
+	job->user_fence_value = args->user_fence_value;
+	if (!chan->fault_mode) {
+		job->fence = kzalloc(sizeof(*job->fence), GFP_KERNEL);
+		if (!job->fence)
+			goto out_free_job;
+		spin_lock_init(&job->fence->lock);
+	}
 
 	ret = -EFAULT;
 	if (copy_from_user(job->pushes, u64_to_user_ptr(args->pushes),

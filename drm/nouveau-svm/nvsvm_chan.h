@@ -20,14 +20,17 @@ int nvsvm_ioctl_channel_get_error(struct drm_device *drm, void *data, struct drm
 
 void nvsvm_chan_close_all(struct nvsvm_file *nfile);
 
+struct nvsvm_chan *nvsvm_chan_lookup(struct drm_file *file, u32 id);
 struct nvsvm_chan *nvsvm_chan_get(struct nvsvm_chan *chan);
 void nvsvm_chan_put(struct nvsvm_chan *chan);
 
 /* For the FIFO and fault blocks. */
+bool nvsvm_chan_busy(struct nvsvm_chan *chan);
 void nvsvm_chan_signal(struct nvsvm_chan *chan);
-void nvsvm_chan_fail(struct nvsvm_chan *chan, u32 hw_error, u64 info);
+void nvsvm_chan_fail(struct nvsvm_chan *chan);
+void nvsvm_chan_hang(struct nvsvm_chan *chan);
 void nvsvm_chan_record_fault(struct nvsvm_chan *chan, u64 va, u32 access,
-			     u32 type, u32 client);
+			     u32 type, u32 client, u32 reason);
 void nvsvm_chan_unplug(struct nvsvm_chan *chan);
 
 #endif /* __NVSVM_CHAN_H__ */

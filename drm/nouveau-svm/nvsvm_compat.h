@@ -14,6 +14,10 @@
  * those answers into what the rest of the driver uses.
  */
 
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/rmap.h>
+
 #include <drm/drm_file.h>
 #include <drm/gpu_scheduler.h>
 
@@ -89,5 +93,63 @@ static inline void nvsvm_sched_start(struct drm_gpu_scheduler *sched)
 #else
 #define NVSVM_SCHED_STAT_RESET	DRM_GPU_SCHED_STAT_NOMINAL
 #endif
+
+/*
+ * NVSVM_HAVE_MAKE_DEVICE_EXCLUSIVE: make_device_exclusive() (6.15) replaced
+ * make_device_exclusive_range(), whose 6.12 version mishandles large folios
+ * (docs/testing.md, "Device-exclusive access on 6.12"): for a page of one
+ * it either drops the page or, for the folio's head, makes every page of
+ * the folio exclusive. So on 6.12 the page is first looked up with a
+ * reference of our own and refused if its folio is large (-E2BIG, for the
+ * caller's fallback); the reference, held across the call, also keeps
+ * khugepaged from collapsing the page into a THP meanwhile. If the address
+ * then maps another page, -EAGAIN: the caller retries.
+ *
+ * Return: the page, its folio locked and referenced (the caller unlocks
+ * and puts it once the GPU maps it), or an ERR_PTR(): -E2BIG (6.12, large
+ * folio), -EOPNOTSUPP (not anonymous memory, or hugetlb), -EAGAIN or
+ * -EBUSY (try again), or what faulting the page in returned.
+ *
+ * Context: mmap_lock of @mm held for read.
+ */
+static inline struct page *
+nvsvm_make_device_exclusive(struct mm_struct *mm, unsigned long addr, void *owner,
+			    struct folio **foliop)
+{
+#ifdef NVSVM_HAVE_MAKE_DEVICE_EXCLUSIVE
+	return make_device_exclusive(mm, addr, owner, foliop);
+#else
+	struct page *probe, *page = NULL;
+	struct folio *folio;
+	long n;
+	int ret;
+
+	n = get_user_pages_remote(mm, addr, 1, FOLL_WRITE, &probe, NULL);
+	if (n != 1)
+		return ERR_PTR(n < 0 ? n : -EFAULT);
+	folio = page_folio(probe);
+	if (!folio_test_anon(folio) || folio_test_hugetlb(folio)) {
+		put_page(probe);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if (folio_test_large(folio)) {
+		put_page(probe);
+		return ERR_PTR(-E2BIG);
+	}
+	ret = make_device_exclusive_range(mm, addr, addr + PAGE_SIZE, &page, owner);
+	put_page(probe);
+	if (ret < 0)
+		return ERR_PTR(ret);
+	if (ret == 0 || !page)
+		return ERR_PTR(-EBUSY);
+	if (page != probe) {
+		unlock_page(page);
+		put_page(page);
+		return ERR_PTR(-EAGAIN);
+	}
+	*foliop = page_folio(page);
+	return page;
+#endif
+}
 
 #endif /* __NVSVM_COMPAT_H__ */

@@ -11,6 +11,12 @@
  *
  * This file also holds what the blocks share: the MMU invalidate sequence
  * and the device's ordered workqueue for the interrupts' bottom halves.
+ *
+ * The MMU invalidate is triggered, then polled (no register write waits
+ * for the GPU), under &nvsvm_device.mmu_lock, with a bounded wait: a
+ * sleeping poll for callers that may block, a short busy-wait or -EAGAIN
+ * for those that may not (an mmu notifier in a non-blockable context). It
+ * never allocates: it runs under the VM's notifier lock.
  */
 
 #include <linux/bitfield.h>
@@ -122,52 +128,108 @@ int nvsvm_device_get_param(const struct nvsvm_device_info *info, u32 param,
 	case DRM_NVSVM_PARAM_CHANNEL_COUNT:
 		*value = info->chan_count;
 		return 0;
+	case DRM_NVSVM_PARAM_CHANNELS_PER_FILE:
+		*value = nvsvm_device_channels_per_file(info);
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_device_get_param);
 
+/*
+ * How long an invalidate may take. Blockable callers sleep-poll for up to
+ * NVSVM_MMU_INV_TIMEOUT_US (on an emulated GPU under a loaded, emulated
+ * CPU, completion can take a while; anything longer means the GPU stopped
+ * responding). A caller that may not block busy-waits for at most
+ * NVSVM_MMU_INV_ATOMIC_US and lets its caller retry.
+ */
+#define NVSVM_MMU_INV_TIMEOUT_US	(2 * USEC_PER_SEC)
+#define NVSVM_MMU_INV_POLL_US		20
+#define NVSVM_MMU_INV_ATOMIC_US		100
+
+static bool nvsvm_device_mmu_inv_idle(struct nvsvm_hw *hw)
+{
+	return !(nvsvm_hw_rd32(hw, NVSVM_REG_MMU_INV_STATUS) & NVSVM_MMU_INV_STATUS_PENDING);
+}
+
+/* Wait for MMU_INV_STATUS.PENDING to clear: 0, -ETIMEDOUT, or -EAGAIN. */
+static int nvsvm_device_mmu_inv_wait(struct nvsvm_hw *hw, bool blockable)
+{
+	bool idle;
+	int ret;
+
+	if (blockable)
+		return read_poll_timeout(nvsvm_device_mmu_inv_idle, idle, idle,
+					 NVSVM_MMU_INV_POLL_US, NVSVM_MMU_INV_TIMEOUT_US,
+					 false, hw);
+	ret = read_poll_timeout_atomic(nvsvm_device_mmu_inv_idle, idle, idle, 1,
+				       NVSVM_MMU_INV_ATOMIC_US, false, hw);
+	return ret ? -EAGAIN : 0;
+}
+
 /**
  * nvsvm_device_mmu_invalidate() - Drop a VM's cached translations
  * @ndev: The device.
  * @pdb: DMA address of the VM's root table (system memory).
  * @va: First address of the range.
- * @range: Size of the range; 0: the whole VM.
+ * @size: Size of the range; 0: the whole VM.
+ * @blockable: Whether the caller may sleep.
  *
- * Returns once no GPU access can use a translation of the range cached
- * before the call. Does nothing once the device is unplugged: the driver
- * no longer owns it. May sleep.
+ * The register sequence of the "MMU invalidate" section of nvsvm_regs.h:
+ * wait for a previous invalidate to complete (a trigger while one is
+ * pending would be ignored, and its registers must not change), write the
+ * range, trigger, and poll MMU_INV_STATUS.PENDING, all with a bounded
+ * wait. When it returns 0, no GPU access uses a translation of the range
+ * cached before the call. Does nothing once the device is unplugged: the
+ * driver no longer owns it, and stopped its channels.
  *
- * Return: 0, or -ETIMEDOUT if the GPU did not complete the invalidate.
+ * A caller that may not block gets -EAGAIN rather than waiting: if
+ * &nvsvm_device.mmu_lock is taken, if a previous invalidate is still
+ * pending, or if its own does not complete within a few microseconds (it
+ * stays pending; a later call waits for it).
+ *
+ * Context: &nvsvm_device.mmu_lock must not be held; it is taken inside
+ * &nvsvm_vm.notifier_lock. Sleeps if @blockable.
+ *
+ * Return: 0; -EAGAIN (!@blockable only); -ETIMEDOUT if the GPU did not
+ * complete the invalidate in time: the caller must make sure otherwise
+ * that nothing uses the translations (nvsvm_vm_tlb_invalidate() resets the
+ * VM's channels).
  */
-int nvsvm_device_mmu_invalidate(struct nvsvm_device *ndev, dma_addr_t pdb,
-				u64 va, u64 range)
+int nvsvm_device_mmu_invalidate(struct nvsvm_device *ndev, u64 pdb, u64 va,
+				u64 size, bool blockable)
 {
 	struct nvsvm_hw *hw = ndev->hw;
 	int idx, ret;
-	u32 status;
 
 	if (!drm_dev_enter(&ndev->base, &idx))
 		return 0;
 
-	mutex_lock(&ndev->mmu_lock);
+	if (blockable) {
+		mutex_lock(&ndev->mmu_lock);
+	} else if (!mutex_trylock(&ndev->mmu_lock)) {
+		ret = -EAGAIN;
+		goto out_exit;
+	}
+
+	ret = nvsvm_device_mmu_inv_wait(hw, blockable);
+	if (ret)
+		goto out_unlock;
 	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_LO,
 		      lower_32_bits(pdb) | NVSVM_ADDR_LO_SYSMEM);
 	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_PDB_HI, upper_32_bits(pdb));
 	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_LO, lower_32_bits(va));
 	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_VA_HI, upper_32_bits(va));
-	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_LO, lower_32_bits(range));
-	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_HI, upper_32_bits(range));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_LO, lower_32_bits(size));
+	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_SIZE_HI, upper_32_bits(size));
 	nvsvm_hw_wr32(hw, NVSVM_REG_MMU_INV_TRIGGER, 1);
-	ret = read_poll_timeout(nvsvm_hw_rd32, status,
-				!(status & NVSVM_MMU_INV_STATUS_PENDING),
-				10, 100 * USEC_PER_MSEC, false,
-				hw, NVSVM_REG_MMU_INV_STATUS);
-	mutex_unlock(&ndev->mmu_lock);
-	if (ret)
-		drm_err(&ndev->base, "MMU invalidate timed out\n");
+	ret = nvsvm_device_mmu_inv_wait(hw, blockable);
 
+out_unlock:
+	mutex_unlock(&ndev->mmu_lock);
+out_exit:
 	drm_dev_exit(idx);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_device_mmu_invalidate);

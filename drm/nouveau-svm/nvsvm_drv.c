@@ -41,15 +41,18 @@
 #include "nvsvm_fifo.h"
 #include "nvsvm_gem.h"
 #include "nvsvm_hw.h"
+#include "nvsvm_svm.h"
 #include "nvsvm_vm.h"
 
 /*
  * uAPI version: the minor grows with each addition.
  * 1.0: GET_PARAM. 1.1: BO_CREATE, BO_MMAP_OFFSET, VM_BIND.
  * 1.2: CHANNEL_ALLOC, CHANNEL_FREE, EXEC, CHANNEL_GET_ERROR, PARAM_CHANNEL_COUNT.
+ * 1.3: SVM_INIT, WAIT_USER_FENCE, EXEC's user fences, CHANNEL_GET_ERROR's
+ *      reason, PARAM_CHANNELS_PER_FILE.
  */
 #define NVSVM_DRIVER_MAJOR	1
-#define NVSVM_DRIVER_MINOR	2
+#define NVSVM_DRIVER_MINOR	3
 
 static int nvsvm_ioctl_get_param(struct drm_device *drm, void *data,
 				 struct drm_file *file)
@@ -72,6 +75,9 @@ static const struct drm_ioctl_desc nvsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(NVSVM_CHANNEL_FREE, nvsvm_ioctl_channel_free, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NVSVM_EXEC, nvsvm_ioctl_exec, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(NVSVM_CHANNEL_GET_ERROR, nvsvm_ioctl_channel_get_error,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_SVM_INIT, nvsvm_ioctl_svm_init, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(NVSVM_WAIT_USER_FENCE, nvsvm_ioctl_wait_user_fence,
 			  DRM_RENDER_ALLOW),
 };
 
@@ -100,6 +106,12 @@ static void nvsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	/* Channels first: their rings are mapped in the VM. */
 	nvsvm_chan_close_all(nfile);
 	xa_destroy(&nfile->channels);
+	/*
+	 * No channel of the VM is left to fault, but the fault work may still
+	 * be servicing one's faults: let it finish before the mirror goes.
+	 */
+	nvsvm_fault_flush(to_nvsvm_device(drm));
+	nvsvm_svm_fini(nfile->vm);
 	nvsvm_vm_destroy(nfile->vm);
 	kfree(nfile);
 }
@@ -149,6 +161,9 @@ static int nvsvm_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	ret = nvsvm_chan_init(ndev);
+	if (ret)
+		return ret;
+	ret = nvsvm_svm_dev_init(ndev);
 	if (ret)
 		return ret;
 	ret = nvsvm_fifo_init(ndev, pdev);

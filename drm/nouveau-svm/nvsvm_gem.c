@@ -16,6 +16,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_vma_manager.h>
 
 #include "nvsvm_drm.h"
 #include "nvsvm_gem.h"
@@ -32,6 +33,13 @@ int nvsvm_ioctl_bo_create(struct drm_device *drm, void *data, struct drm_file *f
 	if (check_add_overflow(args->size, (u64)PAGE_SIZE - 1, &size))
 		return -EINVAL;
 	size &= PAGE_MASK;
+	/*
+	 * A BO gets its mmap offset at creation, from the device's offset
+	 * space (just under 1 TiB): one larger never fits. Say so for every
+	 * such size, rather than -EINVAL from shmem for sizes past 2^63.
+	 */
+	if (size > (u64)DRM_FILE_PAGE_OFFSET_SIZE << PAGE_SHIFT)
+		return -ENOSPC;
 
 	shmem = drm_gem_shmem_create(drm, size);
 	if (IS_ERR(shmem))

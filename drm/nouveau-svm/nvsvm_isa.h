@@ -19,9 +19,15 @@
  * Machine model: a launch runs a grid of blocks of threads. Each thread has
  * 32 general registers r0-r31 of 64 bits (r0 is an ordinary register), a
  * program counter, and reads its ids through S2R. Threads are grouped in
- * warps of %NVSVM_ISA_WARP_SIZE; a warp is the unit an SM schedules and
- * stalls: when one of its threads' accesses faults, the whole warp waits
- * for the fault to be replayed or cancelled, with its state saved.
+ * warps of %NVSVM_ISA_WARP_SIZE lanes (lane = tid % %NVSVM_ISA_WARP_SIZE,
+ * S2R LANEID); a warp is the unit an SM schedules and stalls, and runs its
+ * lanes in lockstep: one fetch and decode per instruction for its active
+ * lanes, the live lanes whose pc is the lowest (lanes that branch apart
+ * meet again where their pcs do). When some lanes' accesses fault, the
+ * others complete theirs, the warp reports one fault per distinct 4 KiB
+ * page (and access) of the faulting lanes and waits, its state saved, for
+ * the faults to be replayed (the faulting lanes retry) or cancelled.
+ * docs/isa.md has the details.
  *
  * Encoding: every instruction is one little-endian 64-bit word:
  *
@@ -84,7 +90,7 @@
  * and its stores are visible to everything after it in the channel.
  */
 
-#define NVSVM_ISA_WARP_SIZE	8
+#define NVSVM_ISA_WARP_SIZE	32
 #define NVSVM_ISA_NUM_REGS	32
 
 #define NVSVM_ISA_OP(insn)	((__u8)((insn) & 0xff))

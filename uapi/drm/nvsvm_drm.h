@@ -328,7 +328,9 @@ struct drm_nvsvm_vm_bind {
  * Errors: -EINVAL for non-zero @flags; -ENOSPC when every hardware channel
  * of the GPU is in use, or the file already holds
  * %DRM_NVSVM_PARAM_CHANNELS_PER_FILE channels; -EBADF when the file's VM
- * mirrors another process; -ENOMEM.
+ * mirrors another process; -EIO when the GPU is wedged (a channel reset
+ * never completed: only unbinding and rebinding the device helps);
+ * -ENOMEM.
  */
 struct drm_nvsvm_channel_alloc {
 	/** @flags: In: must be zero; no flags are defined yet. */
@@ -482,6 +484,14 @@ enum drm_nvsvm_channel_error {
 
 	/** @DRM_NVSVM_CHANNEL_ERROR_TIMEOUT: A job exceeded the job timeout. */
 	DRM_NVSVM_CHANNEL_ERROR_TIMEOUT = 7,
+
+	/**
+	 * @DRM_NVSVM_CHANNEL_ERROR_GPU_HANG: The GPU stopped responding for
+	 * the channel's VM (for instance an MMU invalidate never completed):
+	 * the kernel reset the channel so that it could reach no memory the
+	 * VM no longer maps. The job's fence error is -EIO.
+	 */
+	DRM_NVSVM_CHANNEL_ERROR_GPU_HANG = 8,
 };
 
 /**
@@ -532,8 +542,10 @@ enum drm_nvsvm_fault_reason {
 	 */
 	DRM_NVSVM_FAULT_REASON_PROTECTION = 2,
 	/**
-	 * @DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE: The address is not one the VM
-	 * lets jobs reach: at or above %DRM_NVSVM_VA_USER_END.
+	 * @DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE: The address is in the kernel
+	 * half, at or above %DRM_NVSVM_VA_USER_END, where the VM maps nothing
+	 * of the process or of its BOs (only the kernel's own mappings, such
+	 * as channel rings, which jobs may read).
 	 */
 	DRM_NVSVM_FAULT_REASON_OUT_OF_RANGE = 3,
 	/**

@@ -103,7 +103,7 @@ const char *nvsvm_channel_error_name(uint32_t error)
 		[DRM_NVSVM_CHANNEL_ERROR_WATCHDOG] = "watchdog: launch ran too long",
 		[DRM_NVSVM_CHANNEL_ERROR_INVALID_METHOD] = "malformed push buffer",
 		[DRM_NVSVM_CHANNEL_ERROR_TIMEOUT] = "job timeout",
-		/* DRM_NVSVM_CHANNEL_ERROR_GPU_HANG (CONTRACTS.md, uAPI 1.3) */
+		/* DRM_NVSVM_CHANNEL_ERROR_GPU_HANG (uAPI 1.3) */
 		[8] = "GPU hang: the channel was reset",
 	};
 

@@ -27,7 +27,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* svm_stats as CONTRACTS.md section 4 lays it out, with distinct values. */
+/* svm_stats as docs/driver.md ("Observability") lays it out, with distinct values. */
 static const char stats_text[] =
 	"faults 1001\n"
 	"batches 1002\n"

@@ -22,22 +22,27 @@
  * looks into it.
  *
  * Notifications: the access that brings a counter to the threshold resets
- * it and, once the set is unlocked, writes an entry to the ring the way
- * the fault buffer does, or sets OVERFLOW when the ring is full. The entry
- * names the channel of that access by its instance block, which the MMU
- * client's owner (an SM for its warp's grid, the host for its channel)
- * sets before its accesses.
+ * it, and its MMU client keeps the notification (region and count) until
+ * it drops its lock: writing the entry may allocate VRAM backing for the
+ * ring, which nothing may do under a lock an MMU invalidate waits for. The
+ * client then writes it with nvsvm_sim_acc_notify() the way the fault
+ * buffer does, or sets OVERFLOW when the ring is full. The entry names the
+ * channel of that access by its instance block, which the MMU client's
+ * owner (an SM for its warp's grid, the host for its channel) sets before
+ * its accesses. A client holds a warp instruction's worth of
+ * notifications, and asks to drop its lock as soon as it holds one; one
+ * it has no room for is lost, with OVERFLOW (nvsvm_sim_acc_lost()).
  *
  * Locking: &nvsvm_sim_acc.lock (a spinlock, taken with interrupts off so
  * that registers work from any context) protects the registers, the epoch
  * and &nvsvm_sim.acc_enabled, which the MMU reads without it.
  * &nvsvm_sim_acc.report_lock (a mutex, outside it: writing an entry may
  * allocate VRAM backing) serialises notifications, so entries land in the
- * order PUT publishes them. Each set of counters has a spinlock of its
- * own, taken only by accesses (process context) with no other lock
- * inside. Accesses count and notify under their MMU client's TLB lock:
- * every lock of this block nests inside it, and the host's
- * &nvsvm_sim.fifo_lock inside &nvsvm_sim_acc.report_lock.
+ * order PUT publishes them; it is never taken under an MMU client's lock.
+ * Each set of counters has a spinlock of its own, taken only by accesses
+ * (process context, under their MMU client's lock) with no other lock
+ * inside. The host's &nvsvm_sim.fifo_lock nests inside
+ * &nvsvm_sim_acc.report_lock.
  */
 
 #include <linux/bitfield.h>
@@ -45,6 +50,7 @@
 #include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/mutex.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -211,9 +217,19 @@ static void nvsvm_sim_acc_new_epoch(struct nvsvm_sim_acc *acc, unsigned int shif
 				NVSVM_SIM_ACC_EPOCH_GEN) | shift);
 }
 
-/* Write a notification to the ring, or set OVERFLOW if it is full. */
-static void nvsvm_sim_acc_notify(struct nvsvm_sim *sim, u64 va, u32 count,
-				 u32 client, u64 inst)
+/**
+ * nvsvm_sim_acc_notify() - Write a notification to the ring
+ * @sim: The GPU.
+ * @va: First VA of the region.
+ * @count: The counter's value when it reached the threshold.
+ * @client: NVSVM_CLIENT_* of the engine whose access reached it.
+ * @inst: Instance block of the channel whose work made it, as a location.
+ *
+ * Sets OVERFLOW instead if the ring is full or off. May sleep and allocate
+ * (VRAM backing for the ring): never call it under an MMU client's lock.
+ */
+void nvsvm_sim_acc_notify(struct nvsvm_sim *sim, u64 va, u32 count, u32 client,
+			  u64 inst)
 {
 	struct nvsvm_sim_acc *acc = sim->acc;
 	struct nvsvm_sim_acc_entry e;
@@ -222,7 +238,7 @@ static void nvsvm_sim_acc_notify(struct nvsvm_sim *sim, u64 va, u32 count,
 	u64 base;
 	bool room;
 
-	might_sleep();
+	might_alloc(GFP_KERNEL);
 	mutex_lock(&acc->report_lock);
 	spin_lock_irqsave(&acc->lock, flags);
 	base = (u64)acc->buf_hi << 32 | acc->buf_lo;
@@ -282,44 +298,67 @@ nvsvm_sim_acc_counter(struct nvsvm_sim_acc_set *set, u64 pdb, u32 region)
 }
 
 /**
+ * nvsvm_sim_acc_lost() - Drop a notification
+ * @sim: The GPU.
+ *
+ * For a notification an MMU client had no room to keep: OVERFLOW, as if
+ * the ring had been full. Any context.
+ */
+void nvsvm_sim_acc_lost(struct nvsvm_sim *sim)
+{
+	struct nvsvm_sim_acc *acc = sim->acc;
+	unsigned long flags;
+
+	spin_lock_irqsave(&acc->lock, flags);
+	acc->status |= NVSVM_ACC_STATUS_OVERFLOW;
+	nvsvm_sim_acc_update_irq(sim);
+	spin_unlock_irqrestore(&acc->lock, flags);
+}
+
+/**
  * nvsvm_sim_acc_count() - Count an access to system memory
  * @sim: The GPU.
  * @pdb: The accessing VM: APERTURE and ADDR of its PDB.
  * @va: Address of the access.
- * @client: NVSVM_CLIENT_* of the engine making it.
- * @inst: Instance block of the channel whose work makes it, as a location.
+ * @region: Set to the region's first VA when the call returns true.
+ * @count: Set to the counter's value when the call returns true.
  *
  * Called by the MMU for each access it maps to a SYSMEM-aperture page,
- * while the block is enabled. Notifies when the region's counter reaches
- * the threshold. May sleep.
+ * while the block is enabled, under the MMU client's lock. Never sleeps or
+ * allocates.
+ *
+ * Return: true if the region's counter reached the threshold: the caller
+ * must write the notification with nvsvm_sim_acc_notify() once it has
+ * dropped its lock.
  */
-void nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u32 client, u64 inst)
+bool nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u64 *region,
+			 u32 *count)
 {
 	struct nvsvm_sim_acc *acc = sim->acc;
 	unsigned long epoch = READ_ONCE(acc->epoch);
 	u32 threshold = READ_ONCE(acc->threshold);
 	unsigned int shift = epoch & NVSVM_SIM_ACC_EPOCH_SHIFT;
-	u32 region = va >> shift;
+	u32 index = va >> shift;
 	struct nvsvm_sim_acc_counter *c;
 	struct nvsvm_sim_acc_set *set;
-	u32 count = 0;
+	bool reached = false;
 
-	set = &acc->sets[hash_64(pdb ^ region, NVSVM_SIM_ACC_SET_BITS)];
+	set = &acc->sets[hash_64(pdb ^ index, NVSVM_SIM_ACC_SET_BITS)];
 	spin_lock(&set->lock);
 	if (set->epoch != epoch) {
 		/* Cleared since the set last counted. */
 		memset(set->ways, 0, sizeof(set->ways));
 		set->epoch = epoch;
 	}
-	c = nvsvm_sim_acc_counter(set, pdb, region);
+	c = nvsvm_sim_acc_counter(set, pdb, index);
 	if (++c->count >= threshold) {
-		count = c->count;
+		*count = c->count;
+		*region = (u64)index << shift;
 		c->count = 0;
+		reached = true;
 	}
 	spin_unlock(&set->lock);
-
-	if (count)
-		nvsvm_sim_acc_notify(sim, (u64)region << shift, count, client, inst);
+	return reached;
 }
 
 u32 nvsvm_sim_acc_rd32(struct nvsvm_sim *sim, u32 reg)

@@ -8,7 +8,9 @@
  * nvsvm_regs.h. An engine whose access faults calls
  * nvsvm_sim_fault_report() and stalls; the report lands in the ring, or,
  * with the ring full (or not configured), is dropped with OVERFLOW set:
- * the access stays stalled and a replay raises it again.
+ * the access stays stalled and a replay raises it again. Fault injection
+ * (fault_overflow, see sim_inject.h) drops the next N reports the same
+ * way, whatever room the ring has.
  *
  * FAULT_REPLAY restarts every stalled access (the SMs' warps and the
  * host's fetches); FAULT_CANCEL_TRIGGER fails those of one instance block
@@ -91,6 +93,8 @@ void nvsvm_sim_fault_report(struct nvsvm_sim *sim, u64 va, u64 inst, u32 tag,
 	put = sim->fault_put;
 	room = size && ((put + 1) & (size - 1)) != sim->fault_get;
 	spin_unlock_irqrestore(&sim->fault_lock, flags);
+	if (room && nvsvm_sim_inject_take(&sim->inject.fault_overflow))
+		room = false;
 
 	if (room && nvsvm_sim_mem_write(sim, nvsvm_sim_loc_aper(base),
 					nvsvm_sim_loc_addr(base) +

@@ -19,17 +19,29 @@
  * page (the channel fails with %NVSVM_CHAN_ERROR_MMU_FAULT).
  *
  * A channel stops at its first error, reports it in CHAN_STATUS and
- * FIFO_ERROR and raises FIFO_INTR_ERROR. CHAN_CTRL_RESET abandons the
- * channel's work: it aborts the grid in flight, wakes a stalled or
- * acquiring channel, waits for the work item to return, and clears the
- * error.
+ * FIFO_ERROR and raises FIFO_INTR_ERROR. A write whose VRAM backing cannot
+ * be allocated is no fault: the channel fails with
+ * %NVSVM_CHAN_ERROR_NO_BACKING.
+ *
+ * Reset: no register write sleeps, so CHAN_CTRL_RESET only starts the
+ * reset. The write, under &nvsvm_sim.fifo_lock, marks the channel
+ * resetting (CHAN_STATUS_RESETTING), aborts the grid in flight, wakes a
+ * stalled or acquiring channel and queues the channel's work item. The work
+ * item, which never runs twice at once, finishes the reset when it next
+ * runs: the run the reset interrupted has returned by then, its grid done
+ * and its accesses over. It drops the translations the GPU cached for the
+ * channel's VM (nvsvm_sim_mmu_invalidate(), which sleeps), then clears the
+ * error, the channel's FIFO_ERROR bit, CHAN_CTRL_ENABLE and RESETTING, all
+ * at once under the lock. Until then writes to the channel's registers and
+ * its doorbell are ignored.
  *
  * Locking: &nvsvm_sim.fifo_lock (a spinlock, taken with interrupts off so
- * that registers can be read from any context) protects the FIFO interrupt
- * and error registers, &nvsvm_sim.replay_seq, &nvsvm_sim.sem_seq, and in
- * each channel the fields documented as under it. It nests outside
- * &nvsvm_sim.sm_lock. A channel's work item is the only user of its MMU
- * client and bounce page.
+ * that registers can be read and written from any context) protects the
+ * FIFO interrupt and error registers, &nvsvm_sim.replay_seq,
+ * &nvsvm_sim.sem_seq, and in each channel the fields documented as under
+ * it. It nests outside &nvsvm_sim.sm_lock and the workqueue's locks
+ * (queue_work() under it). A channel's work item is the only user of its
+ * MMU client and bounce page.
  */
 
 #include <linux/bitfield.h>
@@ -66,8 +78,17 @@ struct nvsvm_sim_chan {
 	u64 inst;
 	/** @enabled: CHAN_CTRL_ENABLE. Under fifo_lock. */
 	bool enabled;
-	/** @stop: A reset is abandoning the work. Under fifo_lock. */
-	bool stop;
+	/**
+	 * @resetting: CHAN_STATUS_RESETTING: a reset is abandoning the work,
+	 * which the work item finishes. Under fifo_lock; the work item also
+	 * reads it without, to stop early.
+	 */
+	bool resetting;
+	/**
+	 * @busy: CHAN_STATUS_BUSY: the work item is queued or running for
+	 * the channel's work, not for a reset. Under fifo_lock.
+	 */
+	bool busy;
 	/** @error: NVSVM_CHAN_ERROR_*. Under fifo_lock. */
 	u32 error;
 	/** @error_info: Detail of @error. Under fifo_lock. */
@@ -104,7 +125,7 @@ static void nvsvm_sim_chan_fail(struct nvsvm_sim_chan *chan, u32 error, u64 info
 	struct nvsvm_sim *sim = chan->sim;
 
 	spin_lock_irqsave(&sim->fifo_lock, flags);
-	if (!chan->error && !chan->stop) {
+	if (!chan->error && !chan->resetting) {
 		chan->error = error;
 		chan->error_info = info;
 		sim->fifo_error[chan->id / 32] |= BIT(chan->id % 32);
@@ -116,7 +137,7 @@ static void nvsvm_sim_chan_fail(struct nvsvm_sim_chan *chan, u32 error, u64 info
 
 static bool nvsvm_sim_chan_stopped(struct nvsvm_sim_chan *chan)
 {
-	return READ_ONCE(chan->stop) || READ_ONCE(chan->error);
+	return READ_ONCE(chan->resetting) || READ_ONCE(chan->error);
 }
 
 /*
@@ -139,6 +160,11 @@ static int nvsvm_sim_host_rw_page(struct nvsvm_sim_chan *chan, u64 va, void *buf
 		p = nvsvm_sim_mmu_map(&chan->mmu, chan->pdb, va, len, access, &type);
 		if (p)
 			break;
+		if (type == NVSVM_SIM_MMU_NO_BACKING) {
+			/* Not a fault: replaying would not make memory. */
+			nvsvm_sim_chan_fail(chan, NVSVM_CHAN_ERROR_NO_BACKING, va);
+			return -EIO;
+		}
 
 		spin_lock_irqsave(&sim->fifo_lock, flags);
 		seq = sim->replay_seq;
@@ -300,7 +326,7 @@ static int nvsvm_sim_host_launch(struct nvsvm_sim_chan *chan, const u32 *d)
 
 	spin_lock_irqsave(&sim->fifo_lock, flags);
 	chan->grid = grid;
-	if (chan->stop)
+	if (chan->resetting)
 		nvsvm_sim_grid_abort(grid, 0, 0);
 	spin_unlock_irqrestore(&sim->fifo_lock, flags);
 
@@ -399,9 +425,9 @@ static int nvsvm_sim_host_pushbuf(struct nvsvm_sim_chan *chan, u64 va, u32 dword
 	return 0;
 }
 
-static void nvsvm_sim_chan_work(struct work_struct *work)
+/* Run GPFIFO entries until the channel is idle, fails or is reset. */
+static void nvsvm_sim_chan_run(struct nvsvm_sim_chan *chan)
 {
-	struct nvsvm_sim_chan *chan = container_of(work, struct nvsvm_sim_chan, work);
 	struct nvsvm_sim *sim = chan->sim;
 
 	while (!nvsvm_sim_chan_stopped(chan) && READ_ONCE(chan->enabled)) {
@@ -473,29 +499,65 @@ static void nvsvm_sim_chan_work(struct work_struct *work)
 	}
 }
 
-static void nvsvm_sim_chan_reset(struct nvsvm_sim_chan *chan)
+/*
+ * Finish a reset, in the work item: whatever the reset interrupted has
+ * returned, so nothing of the channel is in flight but its cached
+ * translations. See "Reset" in the DOC above.
+ */
+static void nvsvm_sim_chan_reset_finish(struct nvsvm_sim_chan *chan)
 {
 	unsigned long flags;
 	struct nvsvm_sim *sim = chan->sim;
 
-	spin_lock_irqsave(&sim->fifo_lock, flags);
-	chan->stop = true;
-	chan->enabled = false;
-	if (chan->grid)
-		nvsvm_sim_grid_abort(chan->grid, 0, 0);
-	spin_unlock_irqrestore(&sim->fifo_lock, flags);
-	wake_up_all(&sim->host_wq);
-
-	cancel_work_sync(&chan->work);
+	/* A reset channel's VM may be gone: forget its translations. */
+	nvsvm_sim_mmu_invalidate(sim, chan->pdb, 0, 0);
 
 	spin_lock_irqsave(&sim->fifo_lock, flags);
-	chan->stop = false;
 	chan->error = 0;
 	chan->error_info = 0;
 	sim->fifo_error[chan->id / 32] &= ~BIT(chan->id % 32);
+	chan->enabled = false;
+	WRITE_ONCE(chan->resetting, false);
+	chan->busy = false;
 	spin_unlock_irqrestore(&sim->fifo_lock, flags);
-	/* A reset channel's VM may be gone: forget its translations. */
-	nvsvm_sim_mmu_invalidate(sim, chan->pdb, 0, 0);
+}
+
+static void nvsvm_sim_chan_work(struct work_struct *work)
+{
+	struct nvsvm_sim_chan *chan = container_of(work, struct nvsvm_sim_chan, work);
+	struct nvsvm_sim *sim = chan->sim;
+	unsigned long flags;
+
+	if (READ_ONCE(chan->resetting)) {
+		nvsvm_sim_chan_reset_finish(chan);
+		return;
+	}
+
+	nvsvm_sim_chan_run(chan);
+
+	spin_lock_irqsave(&sim->fifo_lock, flags);
+	/* A doorbell or a reset queued the next run already: still busy. */
+	chan->busy = work_pending(&chan->work);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
+}
+
+/*
+ * CHAN_CTRL_RESET: start a reset, which the work item finishes. Any
+ * context; see "Reset" in the DOC above.
+ */
+static void nvsvm_sim_chan_reset_start(struct nvsvm_sim_chan *chan)
+{
+	struct nvsvm_sim *sim = chan->sim;
+
+	lockdep_assert_held(&sim->fifo_lock);
+	if (chan->resetting)
+		return;
+	WRITE_ONCE(chan->resetting, true);
+	if (chan->grid)
+		nvsvm_sim_grid_abort(chan->grid, 0, 0);
+	queue_work(sim->fifo_wq, &chan->work);
+	/* Stalled and acquiring channels look at resetting when woken. */
+	wake_up_all(&sim->host_wq);
 }
 
 u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg)
@@ -526,7 +588,8 @@ u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg)
 			break;
 		case 0x0c:
 			val = (chan->enabled ? NVSVM_CHAN_STATUS_ENABLED : 0) |
-			      (work_busy(&chan->work) ? NVSVM_CHAN_STATUS_BUSY : 0) |
+			      (chan->busy ? NVSVM_CHAN_STATUS_BUSY : 0) |
+			      (chan->resetting ? NVSVM_CHAN_STATUS_RESETTING : 0) |
 			      FIELD_PREP(NVSVM_CHAN_STATUS_ERROR, chan->error);
 			break;
 		case 0x10:
@@ -541,17 +604,14 @@ u32 nvsvm_sim_fifo_rd32(struct nvsvm_sim *sim, u32 reg)
 	return val;
 }
 
+/*
+ * Any context: no write sleeps or waits for the GPU. Writes to a resetting
+ * channel's registers, and its doorbell, are ignored.
+ */
 void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 {
 	unsigned long flags;
 	struct nvsvm_sim_chan *chan;
-	bool kick = false;
-
-	if (reg >= NVSVM_REG_CHAN(0) && reg < NVSVM_REG_CHAN(NVSVM_SIM_CHANNELS) &&
-	    (reg - NVSVM_REG_CHAN(0)) % 0x20 == 0x08 && (val & NVSVM_CHAN_CTRL_RESET)) {
-		nvsvm_sim_chan_reset(&sim->chans[(reg - NVSVM_REG_CHAN(0)) / 0x20]);
-		return;
-	}
 
 	spin_lock_irqsave(&sim->fifo_lock, flags);
 	if (reg == NVSVM_REG_FIFO_INTR_STATUS) {
@@ -563,10 +623,15 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 	} else if (reg == NVSVM_REG_FIFO_DOORBELL) {
 		if (val < NVSVM_SIM_CHANNELS) {
 			chan = &sim->chans[val];
-			kick = chan->enabled && !chan->error && !chan->stop;
+			if (chan->enabled && !chan->error && !chan->resetting) {
+				chan->busy = true;
+				queue_work(sim->fifo_wq, &chan->work);
+			}
 		}
 	} else if (reg >= NVSVM_REG_CHAN(0) && reg < NVSVM_REG_CHAN(NVSVM_SIM_CHANNELS)) {
 		chan = &sim->chans[(reg - NVSVM_REG_CHAN(0)) / 0x20];
+		if (chan->resetting)
+			goto out_unlock;
 		switch ((reg - NVSVM_REG_CHAN(0)) % 0x20) {
 		case 0x00:
 			chan->inst = (chan->inst & ~0xffffffffULL) |
@@ -576,13 +641,16 @@ void nvsvm_sim_fifo_wr32(struct nvsvm_sim *sim, u32 reg, u32 val)
 			chan->inst = (u64)val << 32 | lower_32_bits(chan->inst);
 			break;
 		case 0x08:
-			chan->enabled = val & NVSVM_CHAN_CTRL_ENABLE;
+			/* RESET wins: the channel ends disabled. */
+			if (val & NVSVM_CHAN_CTRL_RESET)
+				nvsvm_sim_chan_reset_start(chan);
+			else
+				chan->enabled = val & NVSVM_CHAN_CTRL_ENABLE;
 			break;
 		}
 	}
+out_unlock:
 	spin_unlock_irqrestore(&sim->fifo_lock, flags);
-	if (kick)
-		queue_work(sim->fifo_wq, &chan->work);
 }
 
 /**
@@ -668,10 +736,14 @@ err_free_chans:
 
 void nvsvm_sim_fifo_fini(struct nvsvm_sim *sim)
 {
+	unsigned long flags;
 	unsigned int i;
 
+	spin_lock_irqsave(&sim->fifo_lock, flags);
 	for (i = 0; i < NVSVM_SIM_CHANNELS; i++)
-		nvsvm_sim_chan_reset(&sim->chans[i]);
+		nvsvm_sim_chan_reset_start(&sim->chans[i]);
+	spin_unlock_irqrestore(&sim->fifo_lock, flags);
+	/* Drains the work items, which finish the resets. */
 	destroy_workqueue(sim->fifo_wq);
 	for (i = 0; i < NVSVM_SIM_CHANNELS; i++) {
 		nvsvm_sim_mmu_client_fini(&sim->chans[i].mmu);

@@ -10,6 +10,7 @@
 
 #include "../nvsvm_regs.h"
 
+struct dentry;
 struct nvsvm_sim;
 
 /**
@@ -18,12 +19,29 @@ struct nvsvm_sim;
  * With CONFIG_DRM_NVSVM_SIM_FAULT_INJECT the emulated GPU can be made to
  * misbehave on purpose, so that the driver's recovery paths are tested.
  * Each GPU has a debugfs directory, /sys/kernel/debug/nvsvm-sim/<board>/
- * (the board is the platform device's name, "nvsvm-gpu0" and so on), with
- * one file per knob below; writing a number arms it, reading tells what is
- * left. Every knob is inert while 0, and costs one predicted branch then.
+ * (the board is the platform device's name, "nvsvm-gpu0" and so on; a GPU
+ * created by a unit test gets the name it was created with, with a "-N"
+ * suffix if another GPU has that name already), with one file per knob
+ * below, decimal: writing a number arms it, reading tells what is left.
+ * Every knob is inert while 0, and costs one predicted branch then.
  * Counting knobs ("the next N") are consumed one event at a time.
  *
- * Without the Kconfig option the knobs do not exist and every test of them
+ * ================ ===================================================
+ * file             knob
+ * ================ ===================================================
+ * drop_irq_fifo    @drop_irq[%NVSVM_IRQ_FIFO]
+ * drop_irq_fault   @drop_irq[%NVSVM_IRQ_FAULT]
+ * drop_irq_ce      @drop_irq[%NVSVM_IRQ_CE]
+ * drop_irq_acc     @drop_irq[%NVSVM_IRQ_ACC]
+ * fault_overflow   @fault_overflow
+ * ce_fail          @ce_fail
+ * ce_delay_ms      @ce_delay_ms
+ * inv_delay_ms     @inv_delay_ms
+ * inv_stuck        @inv_stuck
+ * vram_fail        @vram_fail
+ * ================ ===================================================
+ *
+ * Without the Kconfig option there are no files, and every test of a knob
  * compiles to false.
  *
  * The knobs are hardware misbehaviour the register contract allows for (a
@@ -40,22 +58,28 @@ struct nvsvm_sim;
 struct nvsvm_sim_inject {
 	/**
 	 * @drop_irq: Per interrupt line (NVSVM_IRQ_*): the next N times the
-	 * line would be raised, it is not. The line stays asserted, so a later
-	 * raise (another cause, an unmask) delivers it.
+	 * line would be raised, it is not (sim_irq.c). The line stays
+	 * asserted, so a later raise (another cause, a register write that
+	 * re-evaluates the line, an unmask) delivers it.
 	 */
 	atomic_t drop_irq[NVSVM_IRQ_COUNT];
 	/**
-	 * @fault_overflow: The next N fault reports are dropped as if the
-	 * ring were full: FAULT_STATUS.OVERFLOW is set and the access stays
-	 * stalled.
+	 * @fault_overflow: The next N fault reports that would land in the
+	 * ring are dropped as if it were full (sim_fault.c):
+	 * FAULT_STATUS.OVERFLOW is set and the access stays stalled, so a
+	 * replay raises it again.
 	 */
 	atomic_t fault_overflow;
 	/**
 	 * @ce_fail: The next N copy-engine commands (any engine) fail with
-	 * %NVSVM_CE_ERROR_INJECTED before touching memory.
+	 * %NVSVM_CE_ERROR_INJECTED once fetched, before touching memory
+	 * (sim_ce.c).
 	 */
 	atomic_t ce_fail;
-	/** @ce_delay_ms: Each copy-engine command starts this much later. */
+	/**
+	 * @ce_delay_ms: Each copy-engine command starts this much later
+	 * (sim_ce.c); a reset of its engine ends the wait.
+	 */
 	unsigned int ce_delay_ms;
 	/** @inv_delay_ms: Each MMU invalidate completes this much later. */
 	unsigned int inv_delay_ms;
@@ -68,6 +92,13 @@ struct nvsvm_sim_inject {
 	atomic_t inv_stuck;
 	/** @vram_fail: The next N VRAM backing allocations fail. */
 	atomic_t vram_fail;
+	/**
+	 * @dir: The GPU's debugfs directory, or NULL. Set by
+	 * nvsvm_sim_inject_init(), removed by nvsvm_sim_inject_fini().
+	 */
+	struct dentry *dir;
+	/** @name: Name of @dir. Immutable after nvsvm_sim_inject_init(). */
+	char name[32];
 };
 
 /* How long a stuck invalidate stays pending. */
@@ -86,7 +117,9 @@ static inline unsigned int nvsvm_sim_inject_ms(const unsigned int *ms)
 	return READ_ONCE(*ms);
 }
 
-int nvsvm_sim_inject_init(struct nvsvm_sim *sim, const char *name);
+void nvsvm_sim_inject_module_init(void);
+void nvsvm_sim_inject_module_exit(void);
+void nvsvm_sim_inject_init(struct nvsvm_sim *sim, const char *name);
 void nvsvm_sim_inject_fini(struct nvsvm_sim *sim);
 
 #else
@@ -101,9 +134,16 @@ static inline unsigned int nvsvm_sim_inject_ms(const unsigned int *ms)
 	return 0;
 }
 
-static inline int nvsvm_sim_inject_init(struct nvsvm_sim *sim, const char *name)
+static inline void nvsvm_sim_inject_module_init(void)
 {
-	return 0;
+}
+
+static inline void nvsvm_sim_inject_module_exit(void)
+{
+}
+
+static inline void nvsvm_sim_inject_init(struct nvsvm_sim *sim, const char *name)
+{
 }
 
 static inline void nvsvm_sim_inject_fini(struct nvsvm_sim *sim)

@@ -3,9 +3,12 @@
 #ifndef __NVSVM_SIM_INTERNAL_H__
 #define __NVSVM_SIM_INTERNAL_H__
 
+#include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/container_of.h>
 #include <linux/irq_work.h>
+#include <linux/lockdep.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/list.h>
@@ -23,7 +26,9 @@ struct nvsvm_sim_acc;
 struct nvsvm_sim_ce;
 struct nvsvm_sim_chan;
 struct nvsvm_sim_grid;
+struct nvsvm_sim_mmu;
 struct nvsvm_sim_sm;
+struct nvsvm_sim_vram_chunk;
 struct task_struct;
 struct workqueue_struct;
 struct irq_domain;
@@ -50,7 +55,10 @@ struct nvsvm_sim {
 	 */
 	struct device *dma_dev;
 
-	/** @vram: VRAM backing pages by page number. Has its own lock. */
+	/**
+	 * @vram: VRAM backing store: &struct nvsvm_sim_vram_chunk by 2 MiB
+	 * chunk number. Has its own lock; see sim_mem.c.
+	 */
 	struct xarray vram;
 	/** @vram_size: VRAM size in bytes. Immutable. */
 	u64 vram_size;
@@ -101,12 +109,15 @@ struct nvsvm_sim {
 	/** @sms: The SMs, &nvsvm_sim_config.sm_count of them. Immutable. */
 	struct nvsvm_sim_sm *sms;
 	/**
-	 * @sm_lock: Protects @sm_runnable, @sm_stalled, and in each grid its
-	 * error and warp cursor.
+	 * @sm_lock: Protects @sm_queued, @sm_idle, @sm_stalled, each SM's
+	 * run queue, and in each grid its error, warp cursor and stall
+	 * accounting (see sim_sm.c).
 	 */
 	spinlock_t sm_lock;
-	/** @sm_runnable: Warps waiting for an SM. */
-	struct list_head sm_runnable;
+	/** @sm_queued: Warps on the SMs' run queues, all of them. */
+	unsigned int sm_queued;
+	/** @sm_idle: SMs waiting on @sm_wq for work. */
+	unsigned int sm_idle;
 	/** @sm_stalled: Warps stalled on a fault, until replay or cancel. */
 	struct list_head sm_stalled;
 	/** @sm_wq: SMs wait here for work. */
@@ -136,10 +147,12 @@ struct nvsvm_sim {
 	/** @host_wq: Stalled or acquiring channels wait here. */
 	wait_queue_head_t host_wq;
 
-	/** @mmu_inv_lock: Protects @mmu_inv. */
+	/** @mmu_inv_lock: Protects @mmu_inv and the invalidate in @mmu. */
 	spinlock_t mmu_inv_lock;
 	/** @mmu_inv: MMU_INV_* registers. */
 	u32 mmu_inv[6];
+	/** @mmu: The MMU's invalidate engine; see sim_mmu.c. */
+	struct nvsvm_sim_mmu *mmu;
 
 	/** @ce: The copy engine's state; see sim_ce.c. */
 	struct nvsvm_sim_ce *ce;
@@ -166,22 +179,68 @@ struct nvsvm_sim_translation {
 	u8 shift;
 };
 
-#define NVSVM_SIM_TLB_ENTRIES	64
+/* MMU clients' TLBs: entries for 4 KiB pages, and for 2 MiB pages. */
+#define NVSVM_SIM_TLB_ENTRIES		64
+#define NVSVM_SIM_TLB_LARGE_ENTRIES	16
+/* Access counter notifications a client holds until it drops its lock. */
+#define NVSVM_SIM_ACC_NOTES		40
+
+/*
+ * A map that failed because VRAM backing store could not be allocated:
+ * not a fault (see nvsvm_sim_mmu_map()).
+ */
+#define NVSVM_SIM_MMU_NO_BACKING	0xff
 
 /**
  * struct nvsvm_sim_tlb_entry - One cached translation
+ *
+ * In the 4 KiB array, an entry maps one 4 KiB page, whether its
+ * translation is a 4 KiB or a 2 MiB one; in the 2 MiB array, a whole
+ * 2 MiB translation. An invalidate compares the whole translation
+ * (@shift), so that a 4 KiB invalidate inside a 2 MiB page drops every
+ * entry the 2 MiB translation filled.
  */
 struct nvsvm_sim_tlb_entry {
-	/** @pdb: The VM it belongs to. */
-	u64 pdb;
-	/** @va: First VA of the page it maps. */
+	/** @va: First VA of the page the entry maps (4 KiB or 2 MiB). */
 	u64 va;
+	/** @pdb: The VM: APERTURE and ADDR of its PDB. */
+	u64 pdb;
+	union {
+		/**
+		 * @kaddr: Kernel address of the bytes at @va (of the first
+		 * byte of the 2 MiB page, in the 2 MiB array); NULL for VRAM
+		 * never written when the entry was filled.
+		 */
+		void *kaddr;
+		/**
+		 * @chunk: 2 MiB VRAM entries: the chunk backing the page,
+		 * NULL while it has none.
+		 */
+		struct nvsvm_sim_vram_chunk *chunk;
+	};
 	/** @pte: The leaf entry. */
 	u64 pte;
-	/** @shift: log2 of the page size. */
+	/**
+	 * @allow: BIT(NVSVM_ACCESS_*) of the accesses that may go straight
+	 * to @kaddr; 0 for an invalid entry, or one without @kaddr.
+	 */
+	u8 allow;
+	/** @shift: log2 of the size of the translation: 12 or 21. */
 	u8 shift;
 	/** @valid: The entry holds a translation. */
 	bool valid;
+	/** @sysmem: The translation is to system memory. */
+	bool sysmem;
+};
+
+/**
+ * struct nvsvm_sim_acc_note - An access counter notification to write
+ */
+struct nvsvm_sim_acc_note {
+	/** @va: First VA of the region. */
+	u64 va;
+	/** @count: The counter's value when it reached the threshold. */
+	u32 count;
 };
 
 /**
@@ -192,22 +251,61 @@ struct nvsvm_sim_mmu_client {
 	struct nvsvm_sim *sim;
 	/** @id: Client id, as fault-buffer entries report it. Immutable. */
 	u32 id;
+	/**
+	 * @yield: Non-zero while the holder of @lock should drop it soon:
+	 * an invalidate waits for it, or notifications wait in @notes.
+	 */
+	atomic_t yield;
 	/** @link: In &nvsvm_sim.mmu_clients. */
 	struct list_head link;
 	/**
-	 * @lock: Protects @tlb, and is held across each access so that an
-	 * invalidate waits for accesses in flight.
+	 * @lock: Protects @tlb and @tlb_large, and is held across each
+	 * access (an SM holds it across a slice of a warp) so that an
+	 * invalidate waits for accesses in flight. Nothing allocates memory
+	 * under it.
 	 */
 	struct mutex lock;
-	/** @tlb: Direct-mapped by 4 KiB virtual page number. */
+	/** @tlb: 4 KiB pages, direct-mapped by 4 KiB virtual page number. */
 	struct nvsvm_sim_tlb_entry tlb[NVSVM_SIM_TLB_ENTRIES];
+	/** @tlb_large: 2 MiB pages, direct-mapped by 2 MiB page number. */
+	struct nvsvm_sim_tlb_entry tlb_large[NVSVM_SIM_TLB_LARGE_ENTRIES];
 	/**
 	 * @inst: Instance block (a location) of the channel whose work the
 	 * client does, for access counter notifications. Set by the
 	 * client's owner before the work's accesses.
 	 */
 	u64 inst;
+	/**
+	 * @nnotes: Entries in @notes. @nnotes, @notes_yield and @notes
+	 * belong to the client's owner (the SM's thread, the channel's
+	 * work), which writes the notifications once it drops @lock.
+	 */
+	unsigned int nnotes;
+	/** @notes_yield: @notes holds one of @yield's counts. */
+	bool notes_yield;
+	/** @notes: Access counter notifications not written yet. */
+	struct nvsvm_sim_acc_note notes[NVSVM_SIM_ACC_NOTES];
 };
+
+/*
+ * The fast path of a translation, for a client whose lock is held: a
+ * kernel pointer to the byte at @va if the 4 KiB TLB holds a translation
+ * of it in VM @key (APERTURE and ADDR of its PDB) that allows @access,
+ * else NULL (the caller then goes through nvsvm_sim_mmu_access()). Costs
+ * one entry's cache line and no walk; access counting is the caller's
+ * business (it takes the slow path while the counters are on).
+ */
+static __always_inline void *
+nvsvm_sim_tlb_hit(struct nvsvm_sim_mmu_client *client, u64 key, u64 va, u8 access)
+{
+	const struct nvsvm_sim_tlb_entry *e =
+		&client->tlb[(va >> 12) & (NVSVM_SIM_TLB_ENTRIES - 1)];
+
+	lockdep_assert_held(&client->lock);
+	if (likely(e->va == (va & ~0xfffULL) && e->pdb == key && (e->allow & BIT(access))))
+		return e->kaddr + (va & 0xfff);
+	return NULL;
+}
 
 static inline struct nvsvm_sim *to_nvsvm_sim(struct nvsvm_hw *hw)
 {
@@ -244,6 +342,7 @@ void nvsvm_sim_grid_abort(struct nvsvm_sim_grid *grid, u32 error, u64 info);
 void nvsvm_sim_sm_replay(struct nvsvm_sim *sim);
 void nvsvm_sim_sm_cancel(struct nvsvm_sim *sim, u64 inst, u32 tag, u64 va);
 u64 nvsvm_sim_sm_instructions(struct nvsvm_sim *sim);
+u64 nvsvm_sim_sm_warp_instructions(struct nvsvm_sim *sim);
 
 int nvsvm_sim_fifo_init(struct nvsvm_sim *sim);
 void nvsvm_sim_fifo_fini(struct nvsvm_sim *sim);
@@ -264,7 +363,9 @@ int nvsvm_sim_acc_init(struct nvsvm_sim *sim);
 void nvsvm_sim_acc_fini(struct nvsvm_sim *sim);
 u32 nvsvm_sim_acc_rd32(struct nvsvm_sim *sim, u32 reg);
 void nvsvm_sim_acc_wr32(struct nvsvm_sim *sim, u32 reg, u32 val);
-void nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u32 client, u64 inst);
+bool nvsvm_sim_acc_count(struct nvsvm_sim *sim, u64 pdb, u64 va, u64 *region, u32 *count);
+void nvsvm_sim_acc_notify(struct nvsvm_sim *sim, u64 va, u32 count, u32 client, u64 inst);
+void nvsvm_sim_acc_lost(struct nvsvm_sim *sim);
 
 int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name);
 void nvsvm_sim_irq_fini(struct nvsvm_sim *sim);
@@ -272,6 +373,12 @@ void nvsvm_sim_irq_set(struct nvsvm_sim *sim, unsigned int line, bool asserted);
 
 void nvsvm_sim_vram_init(struct nvsvm_sim *sim);
 void nvsvm_sim_vram_fini(struct nvsvm_sim *sim);
+void *nvsvm_sim_vram_kaddr(struct nvsvm_sim *sim, u64 addr);
+struct nvsvm_sim_vram_chunk *nvsvm_sim_vram_chunk(struct nvsvm_sim *sim, u64 addr);
+void *nvsvm_sim_vram_chunk_kaddr(struct nvsvm_sim_vram_chunk *chunk, u64 addr);
+int nvsvm_sim_vram_back(struct nvsvm_sim *sim, u64 addr);
+bool nvsvm_sim_vram_backed(struct nvsvm_sim *sim, u64 addr);
+void *nvsvm_sim_sysmem_kaddr(struct nvsvm_sim *sim, u64 addr, u64 size);
 struct page *nvsvm_sim_mem_page(struct nvsvm_sim *sim, u32 aper, u64 addr,
 				bool write);
 int nvsvm_sim_mem_read(struct nvsvm_sim *sim, u32 aper, u64 addr, void *buf,
@@ -288,5 +395,21 @@ void *nvsvm_sim_mmu_map(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
 			unsigned int size, u8 access, u8 *fault_type);
 void nvsvm_sim_mmu_unmap(struct nvsvm_sim_mmu_client *client, void *ptr);
 void nvsvm_sim_mmu_invalidate(struct nvsvm_sim *sim, u64 pdb, u64 start, u64 size);
+int nvsvm_sim_mmu_init(struct nvsvm_sim *sim);
+void nvsvm_sim_mmu_fini(struct nvsvm_sim *sim);
+void nvsvm_sim_mmu_client_lock(struct nvsvm_sim_mmu_client *client);
+void nvsvm_sim_mmu_client_unlock(struct nvsvm_sim_mmu_client *client);
+void *nvsvm_sim_mmu_access(struct nvsvm_sim_mmu_client *client, u64 pdb, u64 va,
+			   u8 access, u8 *why, u64 *vram);
+void nvsvm_sim_lockdep_canary(struct nvsvm_sim *sim);
+
+/*
+ * *fault_type of a nvsvm_sim_mmu_map() that failed because VRAM backing
+ * could not be allocated: no fault, the caller fails its channel with
+ * %NVSVM_CHAN_ERROR_NO_BACKING. Guarded: the MMU's side defines it too.
+ */
+#ifndef NVSVM_SIM_MMU_NO_BACKING
+#define NVSVM_SIM_MMU_NO_BACKING	0xff
+#endif
 
 #endif /* __NVSVM_SIM_INTERNAL_H__ */

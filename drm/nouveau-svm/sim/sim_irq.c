@@ -10,12 +10,24 @@
  * resources. The driver requests them as it would a PCI device's vectors.
  *
  * A block asserts or deasserts its line with nvsvm_sim_irq_set(); the line
- * is raised from hard-IRQ context by an irq_work, which calls the domain's
- * handler for every line that is asserted and not masked. The chip's mask
+ * is raised by an irq_work, which calls the domain's handler for every
+ * line that is asserted and not masked: in hard-IRQ context, as a device's
+ * interrupt, except on PREEMPT_RT, where it runs in the irq_work thread as
+ * a device's (force-threaded) handler would. Not IRQ_WORK_INIT_HARD: the
+ * handlers take the driver's and the emulator's spinlock_t locks, which
+ * on PREEMPT_RT sleep (lockdep's PROVE_RAW_LOCK_NESTING checks it). The chip's mask
  * and unmask callbacks record the mask; unmasking a line that is still
  * asserted raises it again, which is what level triggering means to a
  * handler that returned without clearing its cause (and to a threaded
  * handler whose line stayed masked while its thread ran).
+ *
+ * A raise is one pass of the irq_work finding a line asserted and
+ * unmasked, which then calls its handler. The irq_work runs whenever a
+ * block sets a line (asserted or not) while some line is pending, and when
+ * a line is unmasked. Fault injection (drop_irq_*, see sim_inject.h) can
+ * swallow the next N raises of a line: the handler is not called, but the
+ * line stays asserted, so the next raise (another cause, a register write
+ * that re-evaluates the block's line, an unmask) delivers it.
  *
  * Locking: &nvsvm_sim.irq_lock (a raw spinlock, taken from any context)
  * protects the asserted and masked line sets.
@@ -44,6 +56,9 @@ static void nvsvm_sim_irq_work(struct irq_work *work)
 		pending = test_bit(line, &sim->irq_asserted) &&
 			  !test_bit(line, &sim->irq_masked);
 		raw_spin_unlock(&sim->irq_lock);
+		/* An injected loss: the line stays asserted for the next raise. */
+		if (pending && nvsvm_sim_inject_take(&sim->inject.drop_irq[line]))
+			continue;
 		if (pending)
 			generic_handle_domain_irq(sim->irq_domain, line);
 	}
@@ -135,7 +150,7 @@ int nvsvm_sim_irq_init(struct nvsvm_sim *sim, const char *name)
 	int ret;
 
 	raw_spin_lock_init(&sim->irq_lock);
-	sim->irq_work = IRQ_WORK_INIT_HARD(nvsvm_sim_irq_work);
+	sim->irq_work = IRQ_WORK_INIT(nvsvm_sim_irq_work);
 	/* Lines start masked; requesting an irq unmasks it. */
 	sim->irq_masked = GENMASK(NVSVM_IRQ_COUNT - 1, 0);
 

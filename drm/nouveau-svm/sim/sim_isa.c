@@ -4,14 +4,31 @@
 /**
  * DOC: Instruction interpreter
  *
- * The SMs execute the ISA of nvsvm_isa.h one thread at a time:
- * nvsvm_sim_isa_run() fetches, decodes, checks and executes a thread's
- * instructions until the thread exits, an access faults, an instruction
- * fails, or the budget it was given is used up. The SM owns the threads
- * and schedules them; the interpreter sees one thread's state, its
- * launch's constants, and the &struct nvsvm_sim_isa_mem through which every
- * fetch, load, store and atomic goes (and is translated, checked, and
- * faulted).
+ * The SMs execute the ISA of nvsvm_isa.h a warp at a time, SIMT fashion:
+ * nvsvm_sim_isa_warp_run() fetches, decodes and checks each instruction
+ * once, then executes it for every active lane of the warp, until the warp
+ * exits, an access of some lanes does not complete, an instruction fails,
+ * the memory layer asks it to yield, or the budget it was given is used
+ * up. The SM owns the warps and schedules them; the interpreter sees one
+ * warp's state, its launch's constants, and the &struct nvsvm_sim_isa_mem
+ * through which every fetch, load, store and atomic goes (and is
+ * translated and checked).
+ *
+ * Lanes and divergence: each lane has its own registers and pc. The warp
+ * runs the live lanes whose pc is the lowest (the active lanes); the
+ * others wait. While every live lane is active (the warp is converged) an
+ * instruction moves them all, and the interpreter compares the new pc with
+ * one number, the lowest pc of the waiting lanes (U64_MAX when none wait),
+ * never scanning the lanes. A branch that the active lanes take
+ * differently splits them: the interpreter then finds the lowest pc among
+ * all live lanes and runs the lanes there. Lanes meet again when the
+ * active ones reach the pc where others wait (the scan happens then too):
+ * for structured code, at the join of an if/else, after a loop, and at
+ * the instruction after any memory access that completed for some lanes
+ * only. This is min-pc scheduling, with no reconvergence stack: a lane
+ * spinning on a condition that only a lane of its own warp waiting at a
+ * higher pc can change spins forever (the watchdog ends it), as on SIMT
+ * hardware without independent thread scheduling.
  *
  * Decoding: kernels are untrusted, so every word is checked before it is
  * executed. A table indexed by op holds, for each operation, the bits of
@@ -23,30 +40,40 @@
  * execution switch handles exactly the operations it lists (the KUnit
  * suite checks that they agree).
  *
- * Faults: an instruction writes its destination and moves the pc only once
- * its memory operation has succeeded, and a faulting memory operation has
- * no effect, so a faulting instruction leaves the thread exactly as it was
- * before it. Running the thread again after the fault has been handled
- * replays the instruction.
+ * Accesses: a memory instruction is attempted for every active lane; the
+ * lanes whose access completes complete the instruction (and move on), the
+ * others stay on it, having changed nothing, and the call returns with
+ * them as the active lanes and a list of what they lacked: one entry per
+ * distinct 4 KiB page and access type. Running the warp again (after a
+ * replay) retries the instruction for those lanes alone. An instruction
+ * fetch is one access for the warp.
  *
- * Errors (an illegal instruction, a misaligned access, a division by zero)
- * are fatal to the launch. The thread stops with its pc on the failing
- * instruction and its registers untouched, and the caller gets the
- * channel error code to report.
+ * Errors (an illegal instruction, a misaligned access of any lane, a
+ * division by zero in any lane) are fatal to the launch. No lane executes
+ * the failing instruction: the warp stops with its pc on it and its
+ * registers untouched, and the caller gets the channel error code to
+ * report.
  *
  * Cost: the interpreter runs in an SM's kernel thread and neither sleeps,
  * allocates nor takes a lock; the budget bounds how long one call runs.
- * Each instruction costs one indirect call to fetch it, a table lookup and
- * a switch, and one more indirect call if it accesses memory.
+ * Each instruction costs a test of the yield flag, a load from the code
+ * page the memory layer handed over (an indirect call to fetch only on a
+ * new page), a table lookup and a switch, then a loop over the active
+ * lanes; a memory instruction makes one indirect call for all its lanes.
  */
 
+#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/bug.h>
 #include <linux/build_bug.h>
 #include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/export.h>
+#include <linux/limits.h>
 #include <linux/math64.h>
+#include <linux/minmax.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
@@ -198,226 +225,450 @@ int nvsvm_sim_isa_decode(u64 word, struct nvsvm_sim_isa_insn *insn)
 }
 EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_isa_decode);
 
-/**
- * nvsvm_sim_isa_thread_init() - Set a thread up to run a launch
- * @t: The thread.
- * @l: Its launch.
- * @tid: Its index within its block.
- * @ctaid: The index of its block within the grid.
- *
- * The thread starts at the launch's entry point with every register zero.
+/*
+ * List the lanes of @mask in ascending order in @lane; return how many.
+ * The interpreter keeps the list of the active lanes, and loops over it.
  */
-void nvsvm_sim_isa_thread_init(struct nvsvm_sim_isa_thread *t,
-			       const struct nvsvm_sim_isa_launch *l,
-			       u32 tid, u32 ctaid)
+static unsigned int nvsvm_sim_isa_lanes(u32 mask, u8 *lane)
 {
-	memset(t, 0, sizeof(*t));
-	t->pc = l->entry;
-	t->tid = tid;
-	t->ctaid = ctaid;
-}
-EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_isa_thread_init);
+	unsigned long m = mask;
+	unsigned int i, n = 0;
 
-static u64 nvsvm_sim_isa_sreg(const struct nvsvm_sim_isa_thread *t,
-			      const struct nvsvm_sim_isa_launch *l,
-			      u32 smid, u32 sreg)
+	for_each_set_bit(i, &m, NVSVM_ISA_WARP_SIZE)
+		lane[n++] = i;
+	return n;
+}
+
+/**
+ * nvsvm_sim_isa_warp_init() - Set a warp up to run a launch
+ * @w: The warp.
+ * @l: Its launch.
+ * @tid: The index within its block of its lane 0.
+ * @ctaid: The index of its block within the grid.
+ * @lanes: The lanes that exist (lane i is thread @tid + i of the block).
+ *
+ * Every lane starts at the launch's entry point with every register zero;
+ * the warp is converged.
+ */
+void nvsvm_sim_isa_warp_init(struct nvsvm_sim_isa_warp *w,
+			     const struct nvsvm_sim_isa_launch *l,
+			     u32 tid, u32 ctaid, u32 lanes)
 {
+	memset(w, 0, sizeof(*w));
+	w->pc = l->entry;
+	w->wait_pc = U64_MAX;
+	w->live = lanes;
+	w->active = lanes;
+	w->tid = tid;
+	w->ctaid = ctaid;
+}
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_isa_warp_init);
+
+/* S2R for the @nact lanes listed in @lane, into @rd. */
+static void nvsvm_sim_isa_s2r(const struct nvsvm_sim_isa_warp *w,
+			      const struct nvsvm_sim_isa_launch *l, u32 smid,
+			      u32 sreg, const u8 *lane, unsigned int nact, u64 *rd)
+{
+	unsigned int i, k;
+	u64 val;
+
 	switch (sreg) {
 	case NVSVM_ISA_SREG_TID:
-		return t->tid;
+		for (k = 0; k < nact; k++) {
+			i = lane[k];
+			rd[i] = w->tid + i;
+		}
+		return;
 	case NVSVM_ISA_SREG_NTID:
-		return l->ntid;
+		val = l->ntid;
+		break;
 	case NVSVM_ISA_SREG_CTAID:
-		return t->ctaid;
+		val = w->ctaid;
+		break;
 	case NVSVM_ISA_SREG_NCTAID:
-		return l->nctaid;
+		val = l->nctaid;
+		break;
 	case NVSVM_ISA_SREG_LANEID:
-		return t->tid % NVSVM_ISA_WARP_SIZE;
+		for (k = 0; k < nact; k++) {
+			i = lane[k];
+			rd[i] = i;
+		}
+		return;
 	case NVSVM_ISA_SREG_SMID:
-		return smid;
+		val = smid;
+		break;
 	case NVSVM_ISA_SREG_PARAM:
-		return l->param;
+		val = l->param;
+		break;
 	case NVSVM_ISA_SREG_GTID:
-		return (u64)t->ctaid * l->ntid + t->tid;
+		val = (u64)w->ctaid * l->ntid + w->tid;
+		for (k = 0; k < nact; k++) {
+			i = lane[k];
+			rd[i] = val + i;
+		}
+		return;
+	default:
+		/* The decoder lets through only special registers that exist. */
+		WARN_ON_ONCE(1);
+		val = 0;
+		break;
 	}
-	/* The decoder lets through only special registers that exist. */
-	WARN_ON_ONCE(1);
-	return 0;
+	for (k = 0; k < nact; k++) {
+		i = lane[k];
+		rd[i] = val;
+	}
+}
+
+/*
+ * Make the live lanes with the lowest pc the active ones. Every live
+ * lane's pc must be in &nvsvm_sim_isa_warp.lane_pc, active ones' too.
+ */
+static void nvsvm_sim_isa_schedule(struct nvsvm_sim_isa_warp *w, u64 *pc,
+				   u32 *active, u64 *wait_pc)
+{
+	unsigned long live = w->live;
+	u64 min = U64_MAX, next = U64_MAX;
+	unsigned int i;
+	u32 act = 0;
+
+	for_each_set_bit(i, &live, NVSVM_ISA_WARP_SIZE) {
+		u64 lpc = w->lane_pc[i];
+
+		if (lpc < min) {
+			next = min;
+			min = lpc;
+			act = BIT(i);
+		} else if (lpc == min) {
+			act |= BIT(i);
+		} else if (lpc < next) {
+			next = lpc;
+		}
+	}
+	*pc = min;
+	*active = act;
+	*wait_pc = next;
+}
+
+/* Note one access that did not complete, unless its page and access are in. */
+static void nvsvm_sim_isa_add_fault(struct nvsvm_sim_isa_warp *w, u64 va,
+				    u8 access, u8 why)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nfaults; i++)
+		if (w->faults[i].access == access &&
+		    !((w->faults[i].va ^ va) & ~(u64)(SZ_4K - 1)))
+			return;
+	if (WARN_ON_ONCE(w->nfaults == ARRAY_SIZE(w->faults)))
+		return;
+	w->faults[w->nfaults++] = (struct nvsvm_sim_isa_fault){
+		.va = va,
+		.access = access,
+		.why = why,
+	};
 }
 
 /**
- * nvsvm_sim_isa_run() - Run one thread
- * @t: The thread. Must not run anywhere else meanwhile.
+ * nvsvm_sim_isa_warp_run() - Run one warp
+ * @w: The warp. Must not run anywhere else meanwhile.
  * @l: Its launch.
  * @smid: The SM running it, for S2R SMID.
  * @mem: How its accesses reach memory.
- * @budget: The most instructions to execute.
- * @executed: Receives how many instructions completed (EXIT included).
+ * @budget: The most instructions the warp executes.
+ * @count: Receives what the call executed.
  * @error: Receives the %NVSVM_CHAN_ERROR_* code when the call returns
  *	   %NVSVM_SIM_ISA_ERROR; untouched otherwise.
  *
- * Executes the thread's instructions from its pc until it exits, an access
- * faults, an instruction fails or @budget instructions have completed. A
- * thread whose pc is not 8-byte aligned fails with
- * %NVSVM_CHAN_ERROR_MISALIGNED before fetching. A thread that has exited
- * stays so.
+ * Executes the warp's instructions from the active lanes' pc until every
+ * lane has exited, an access of some lanes does not complete, an
+ * instruction fails, @mem asks it to yield, or @budget instructions have
+ * been executed. A warp whose active lanes' pc is not 8-byte aligned fails
+ * with %NVSVM_CHAN_ERROR_MISALIGNED before fetching. A warp whose lanes
+ * have all exited stays so.
  *
  * Context: Any context the memory operations allow; the interpreter itself
  * does not sleep.
- * Return: why the thread stopped, &enum nvsvm_sim_isa_status.
+ * Return: why the warp stopped, &enum nvsvm_sim_isa_status.
  */
 enum nvsvm_sim_isa_status
-nvsvm_sim_isa_run(struct nvsvm_sim_isa_thread *t,
-		  const struct nvsvm_sim_isa_launch *l, u32 smid,
-		  struct nvsvm_sim_isa_mem *mem, unsigned int budget,
-		  unsigned int *executed, u32 *error)
+nvsvm_sim_isa_warp_run(struct nvsvm_sim_isa_warp *w,
+		       const struct nvsvm_sim_isa_launch *l, u32 smid,
+		       struct nvsvm_sim_isa_mem *mem, unsigned int budget,
+		       struct nvsvm_sim_isa_count *count, u32 *error)
 {
 	const struct nvsvm_sim_isa_mem_ops *ops = mem->ops;
 	enum nvsvm_sim_isa_status status = NVSVM_SIM_ISA_BUDGET;
-	u64 *r = t->regs;
-	u64 pc = t->pc;
-	unsigned int n = 0;
+	u64 (*r)[NVSVM_ISA_WARP_SIZE] = w->regs;
+	u64 pc = w->pc, wait_pc = w->wait_pc;
+	u32 active = w->active;
+	unsigned int n = 0, lanes = 0, nact;
+	/* The active lanes, ascending: what every instruction loops over. */
+	u8 lane[NVSVM_ISA_WARP_SIZE];
+	/* The page instructions come from, while the memory layer allows. */
+	const __le64 *code = NULL;
+	u64 code_va = 0;
+	u64 *va = mem->scratch.va, *opnd = mem->scratch.operand;
+	u64 *cmp = mem->scratch.compare;
+	u8 *why = mem->scratch.why;
 	/*
-	 * Out of the loop: the memory operations write them through
-	 * pointers, which keeps them on the stack, where automatic variable
-	 * initialisation would otherwise clear them on every instruction.
+	 * Out of the loop: the fetch writes it through a pointer, which
+	 * keeps it on the stack, where automatic variable initialisation
+	 * would otherwise clear it on every instruction.
 	 */
-	u64 word, val;
+	u64 word;
 
-	if (t->exited) {
-		*executed = 0;
+	w->nfaults = 0;
+	if (!w->live) {
+		count->insns = 0;
+		count->lanes = 0;
 		return NVSVM_SIM_ISA_EXITED;
 	}
-	/* Branches move the pc by whole instructions: one check will do. */
-	if (unlikely(pc & (NVSVM_SIM_ISA_INSN_SIZE - 1))) {
-		*error = NVSVM_CHAN_ERROR_MISALIGNED;
-		status = NVSVM_SIM_ISA_ERROR;
-		goto out;
-	}
+	nact = nvsvm_sim_isa_lanes(active, lane);
+	/* Branches move pcs by whole instructions: one check will do. */
+	if (unlikely(pc & (NVSVM_SIM_ISA_INSN_SIZE - 1)))
+		goto misaligned;
 
 	for (; n < budget; n++) {
 		struct nvsvm_sim_isa_insn in;
 		u64 next = pc + NVSVM_SIM_ISA_INSN_SIZE;
-		u64 a, b, simm, va;
-		unsigned int size;
+		u64 *rd, *ra, *rb, simm, any;
+		unsigned int i, k, size;
+		unsigned long m;
+		u32 bad, flag;
+		u8 access;
 
-		if (unlikely(ops->fetch(mem, pc, &word)))
-			goto fault;
+		if (unlikely(atomic_read(mem->yield)))
+			break;
+		if (likely(code && !((pc ^ code_va) & ~(u64)(SZ_4K - 1)))) {
+			word = le64_to_cpu(READ_ONCE(code[(pc & (SZ_4K - 1)) / 8]));
+		} else {
+			code = NULL;
+			if (unlikely(ops->fetch(mem, pc, &word, &code, &why[0]))) {
+				nvsvm_sim_isa_add_fault(w, pc, NVSVM_ACCESS_READ, why[0]);
+				status = NVSVM_SIM_ISA_FAULTED;
+				goto out;
+			}
+			code_va = pc;
+		}
 		if (unlikely(!nvsvm_sim_isa_decode_word(word, &in))) {
 			*error = NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION;
 			goto fail;
 		}
 
-		/* Unused fields are zero: reading them is harmless. */
-		a = r[in.ra];
-		b = r[in.rb];
+		/* Unused fields are zero: their rows are harmless to point at. */
+		rd = r[in.rd];
+		ra = r[in.ra];
+		rb = r[in.rb];
 		simm = (u64)(s64)(s32)in.imm;
 
 		switch (in.op) {
 		case NVSVM_ISA_NOP:
 			break;
 		case NVSVM_ISA_EXIT:
-			t->exited = true;
-			pc = next;
-			n++;
-			status = NVSVM_SIM_ISA_EXITED;
-			goto out;
+			lanes += nact;
+			w->live &= ~active;
+			if (!w->live) {
+				n++;
+				active = 0;
+				pc = next;
+				status = NVSVM_SIM_ISA_EXITED;
+				goto out;
+			}
+			nvsvm_sim_isa_schedule(w, &pc, &active, &wait_pc);
+			nact = nvsvm_sim_isa_lanes(active, lane);
+			if (unlikely(pc & (NVSVM_SIM_ISA_INSN_SIZE - 1)))
+				goto misaligned_after;
+			continue;
 
 		case NVSVM_ISA_ADD:
-			r[in.rd] = a + b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] + rb[i];
+			}
 			break;
 		case NVSVM_ISA_SUB:
-			r[in.rd] = a - b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] - rb[i];
+			}
 			break;
 		case NVSVM_ISA_MUL:
-			r[in.rd] = a * b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] * rb[i];
+			}
 			break;
 		case NVSVM_ISA_DIVU:
-			if (unlikely(!b))
-				goto arith;
-			r[in.rd] = div64_u64(a, b);
-			break;
 		case NVSVM_ISA_REMU:
-			if (unlikely(!b))
+			flag = 0;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				flag |= !rb[i];
+			}
+			if (unlikely(flag))
 				goto arith;
-			div64_u64_rem(a, b, &r[in.rd]);
+			if (in.op == NVSVM_ISA_DIVU)
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					rd[i] = div64_u64(ra[i], rb[i]);
+				}
+			else
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					div64_u64_rem(ra[i], rb[i], &rd[i]);
+				}
 			break;
 		case NVSVM_ISA_AND:
-			r[in.rd] = a & b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] & rb[i];
+			}
 			break;
 		case NVSVM_ISA_OR:
-			r[in.rd] = a | b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] | rb[i];
+			}
 			break;
 		case NVSVM_ISA_XOR:
-			r[in.rd] = a ^ b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] ^ rb[i];
+			}
 			break;
 		case NVSVM_ISA_SHL:
-			r[in.rd] = a << (b & NVSVM_SIM_ISA_SHIFT);
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] << (rb[i] & NVSVM_SIM_ISA_SHIFT);
+			}
 			break;
 		case NVSVM_ISA_SHR:
-			r[in.rd] = a >> (b & NVSVM_SIM_ISA_SHIFT);
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] >> (rb[i] & NVSVM_SIM_ISA_SHIFT);
+			}
 			break;
 		case NVSVM_ISA_SAR:
-			r[in.rd] = (s64)a >> (b & NVSVM_SIM_ISA_SHIFT);
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (s64)ra[i] >> (rb[i] & NVSVM_SIM_ISA_SHIFT);
+			}
 			break;
 		case NVSVM_ISA_MIN:
-			r[in.rd] = (s64)a < (s64)b ? a : b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (s64)ra[i] < (s64)rb[i] ? ra[i] : rb[i];
+			}
 			break;
 		case NVSVM_ISA_MAX:
-			r[in.rd] = (s64)a > (s64)b ? a : b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (s64)ra[i] > (s64)rb[i] ? ra[i] : rb[i];
+			}
 			break;
 		case NVSVM_ISA_MINU:
-			r[in.rd] = a < b ? a : b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = min(ra[i], rb[i]);
+			}
 			break;
 		case NVSVM_ISA_MAXU:
-			r[in.rd] = a > b ? a : b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = max(ra[i], rb[i]);
+			}
 			break;
 		case NVSVM_ISA_SEQ:
-			r[in.rd] = a == b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] == rb[i];
+			}
 			break;
 		case NVSVM_ISA_SNE:
-			r[in.rd] = a != b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] != rb[i];
+			}
 			break;
 		case NVSVM_ISA_SLT:
-			r[in.rd] = (s64)a < (s64)b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (s64)ra[i] < (s64)rb[i];
+			}
 			break;
 		case NVSVM_ISA_SLTU:
-			r[in.rd] = a < b;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] < rb[i];
+			}
 			break;
 
 		case NVSVM_ISA_ADDI:
-			r[in.rd] = a + simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] + simm;
+			}
 			break;
 		case NVSVM_ISA_MULI:
-			r[in.rd] = a * simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] * simm;
+			}
 			break;
 		case NVSVM_ISA_ANDI:
-			r[in.rd] = a & simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] & simm;
+			}
 			break;
 		case NVSVM_ISA_ORI:
-			r[in.rd] = a | simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] | simm;
+			}
 			break;
 		case NVSVM_ISA_XORI:
-			r[in.rd] = a ^ simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] ^ simm;
+			}
 			break;
 		case NVSVM_ISA_SHLI:
-			r[in.rd] = a << (in.imm & NVSVM_SIM_ISA_SHIFT);
+			size = in.imm & NVSVM_SIM_ISA_SHIFT;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] << size;
+			}
 			break;
 		case NVSVM_ISA_SHRI:
-			r[in.rd] = a >> (in.imm & NVSVM_SIM_ISA_SHIFT);
+			size = in.imm & NVSVM_SIM_ISA_SHIFT;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = ra[i] >> size;
+			}
 			break;
 		case NVSVM_ISA_SARI:
-			r[in.rd] = (s64)a >> (in.imm & NVSVM_SIM_ISA_SHIFT);
+			size = in.imm & NVSVM_SIM_ISA_SHIFT;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (s64)ra[i] >> size;
+			}
 			break;
 
 		case NVSVM_ISA_MOVI:
-			r[in.rd] = simm;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = simm;
+			}
 			break;
 		case NVSVM_ISA_MOVHI:
-			r[in.rd] = (u32)r[in.rd] | (u64)in.imm << 32;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				rd[i] = (u32)rd[i] | (u64)in.imm << 32;
+			}
 			break;
 		case NVSVM_ISA_S2R:
-			r[in.rd] = nvsvm_sim_isa_sreg(t, l, smid, in.imm);
+			nvsvm_sim_isa_s2r(w, l, smid, in.imm, lane, nact, rd);
 			break;
 
 		case NVSVM_ISA_LD8:
@@ -425,23 +676,36 @@ nvsvm_sim_isa_run(struct nvsvm_sim_isa_thread *t,
 		case NVSVM_ISA_LD32:
 		case NVSVM_ISA_LD64:
 			size = NVSVM_SIM_ISA_LDST_SIZE(in.op);
-			va = a + simm;
-			if (unlikely(va & (size - 1)))
+			any = 0;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				va[i] = ra[i] + simm;
+				any |= va[i];
+			}
+			if (unlikely(any & (size - 1)))
 				goto misaligned;
-			if (unlikely(ops->load(mem, va, size, &val)))
-				goto fault;
-			r[in.rd] = val;
+			bad = ops->load(mem, active, va, size, rd, why);
+			access = NVSVM_ACCESS_READ;
+			if (unlikely(bad))
+				goto partial;
 			break;
 		case NVSVM_ISA_ST8:
 		case NVSVM_ISA_ST16:
 		case NVSVM_ISA_ST32:
 		case NVSVM_ISA_ST64:
 			size = NVSVM_SIM_ISA_LDST_SIZE(in.op);
-			va = a + simm;
-			if (unlikely(va & (size - 1)))
+			any = 0;
+			for (k = 0; k < nact; k++) {
+				i = lane[k];
+				va[i] = ra[i] + simm;
+				any |= va[i];
+			}
+			if (unlikely(any & (size - 1)))
 				goto misaligned;
-			if (unlikely(ops->store(mem, va, size, b)))
-				goto fault;
+			bad = ops->store(mem, active, va, size, rb, why);
+			access = NVSVM_ACCESS_WRITE;
+			if (unlikely(bad))
+				goto partial;
 			break;
 
 		case NVSVM_ISA_ATOMADD32:
@@ -457,33 +721,67 @@ nvsvm_sim_isa_run(struct nvsvm_sim_isa_thread *t,
 		case NVSVM_ISA_ATOMMIN64:
 		case NVSVM_ISA_ATOMMAX64:
 		case NVSVM_ISA_ATOMMINU64:
-		case NVSVM_ISA_ATOMMAXU64: {
-			u64 compare = r[in.rd];
-
+		case NVSVM_ISA_ATOMMAXU64:
 			size = NVSVM_SIM_ISA_ATOM_SIZE(in.op);
-			if (unlikely(a & (size - 1)))
+			any = 0;
+			/* Copies: the old values land in rd, which may alias them. */
+			if (size == 4)
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					va[i] = ra[i];
+					any |= va[i];
+					opnd[i] = (u32)rb[i];
+					cmp[i] = (u32)rd[i];
+				}
+			else
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					va[i] = ra[i];
+					any |= va[i];
+					opnd[i] = rb[i];
+					cmp[i] = rd[i];
+				}
+			if (unlikely(any & (size - 1)))
 				goto misaligned;
-			if (size == 4) {
-				b = (u32)b;
-				compare = (u32)compare;
-			}
-			if (unlikely(ops->atomic(mem, a, size, in.op, b,
-						 compare, &val)))
-				goto fault;
-			r[in.rd] = val;
+			bad = ops->atomic(mem, active, va, size, in.op, opnd, cmp, rd, why);
+			access = NVSVM_ACCESS_ATOMIC;
+			if (unlikely(bad))
+				goto partial;
 			break;
-		}
 
 		case NVSVM_ISA_BRA:
 			next += simm * NVSVM_SIM_ISA_INSN_SIZE;
 			break;
 		case NVSVM_ISA_BEQZ:
-			if (!a)
-				next += simm * NVSVM_SIM_ISA_INSN_SIZE;
-			break;
 		case NVSVM_ISA_BNEZ:
-			if (a)
+			flag = 0;
+			if (in.op == NVSVM_ISA_BEQZ)
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					flag |= (u32)!ra[i] << i;
+				}
+			else
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					flag |= (u32)!!ra[i] << i;
+				}
+			if (flag == active) {
 				next += simm * NVSVM_SIM_ISA_INSN_SIZE;
+			} else if (flag) {
+				/* The lanes part: each goes its own way. */
+				u64 target = next + simm * NVSVM_SIM_ISA_INSN_SIZE;
+
+				for (k = 0; k < nact; k++) {
+					i = lane[k];
+					w->lane_pc[i] = (flag & BIT(i)) ? target : next;
+				}
+				lanes += nact;
+				nvsvm_sim_isa_schedule(w, &pc, &active, &wait_pc);
+				nact = nvsvm_sim_isa_lanes(active, lane);
+				if (unlikely(pc & (NVSVM_SIM_ISA_INSN_SIZE - 1)))
+					goto misaligned_after;
+				continue;
+			}
 			break;
 
 		default:
@@ -492,13 +790,49 @@ nvsvm_sim_isa_run(struct nvsvm_sim_isa_thread *t,
 			*error = NVSVM_CHAN_ERROR_ILLEGAL_INSTRUCTION;
 			goto fail;
 		}
+
+		lanes += nact;
 		pc = next;
+		if (unlikely(pc >= wait_pc)) {
+			/* Caught up with waiting lanes (or passed them): regroup. */
+			for (k = 0; k < nact; k++)
+				w->lane_pc[lane[k]] = pc;
+			nvsvm_sim_isa_schedule(w, &pc, &active, &wait_pc);
+			nact = nvsvm_sim_isa_lanes(active, lane);
+			if (unlikely(pc & (NVSVM_SIM_ISA_INSN_SIZE - 1)))
+				goto misaligned_after;
+		}
+		continue;
+
+partial:
+		/*
+		 * The lanes whose access completed have executed the
+		 * instruction and wait at the next; the others stay on it.
+		 */
+		{
+			u32 done = active & ~bad;
+
+			if (done) {
+				n++;
+				lanes += hweight32(done);
+				m = done;
+				for_each_set_bit(i, &m, NVSVM_ISA_WARP_SIZE)
+					w->lane_pc[i] = next;
+				wait_pc = min(wait_pc, next);
+			}
+			m = bad;
+			for_each_set_bit(i, &m, NVSVM_ISA_WARP_SIZE)
+				nvsvm_sim_isa_add_fault(w, va[i], access, why[i]);
+			active = bad;
+		}
+		status = NVSVM_SIM_ISA_FAULTED;
+		goto out;
 	}
 	goto out;
 
-fault:
-	status = NVSVM_SIM_ISA_FAULTED;
-	goto out;
+misaligned_after:
+	/* Only a lane pc set up misaligned gets here: the next instruction fails. */
+	n++;
 misaligned:
 	*error = NVSVM_CHAN_ERROR_MISALIGNED;
 	goto fail;
@@ -507,8 +841,11 @@ arith:
 fail:
 	status = NVSVM_SIM_ISA_ERROR;
 out:
-	t->pc = pc;
-	*executed = n;
+	w->pc = pc;
+	w->active = active;
+	w->wait_pc = wait_pc;
+	count->insns = n;
+	count->lanes = lanes;
 	return status;
 }
-EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_isa_run);
+EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_isa_warp_run);

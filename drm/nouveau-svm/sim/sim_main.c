@@ -15,9 +15,14 @@
  * whose names match into one).
  *
  * Module parameters choose the boards: num_gpus, vram_mb, num_sms and
- * watchdog_ms (how long a compute launch may run). They are the hardware's
- * configuration, read once at module load; the driver learns them only
- * from the identity registers.
+ * watchdog_ms (how long a compute launch may run); every board has
+ * %NVSVM_SIM_CE_COUNT copy engines. They are the hardware's configuration,
+ * read once at module load; the driver learns them only from the identity
+ * registers.
+ *
+ * With CONFIG_DRM_NVSVM_SIM_FAULT_INJECT, module load also makes the
+ * debugfs directory nvsvm-sim, in which each GPU gets its fault-injection
+ * knobs (sim_inject.c).
  *
  * The board also hands over the GPU's interrupt lines as named IRQ
  * resources ("fifo", "fault", "ce", "acc"), as firmware would describe a
@@ -35,6 +40,7 @@
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/dma-mapping.h>
+#include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
@@ -47,7 +53,7 @@
 #define NVSVM_SIM_MIN_VRAM_MB	16
 #define NVSVM_SIM_MAX_VRAM_MB	(64 * 1024)
 #define NVSVM_SIM_DEFAULT_SMS	8
-#define NVSVM_SIM_CE_COUNT	1
+#define NVSVM_SIM_CE_COUNT	2
 
 /**
  * struct nvsvm_sim_block - A hardware block's register range
@@ -96,29 +102,43 @@ static unsigned int num_sms;
 module_param(num_sms, uint, 0444);
 MODULE_PARM_DESC(num_sms, "SMs of each emulated GPU (1-64; default 0: one per online CPU, at most 8)");
 
-/*
- * Registers are 32-bit aligned; an unaligned offset, or one no block
- * decodes, reads as the bad value and ignores writes.
- */
 static unsigned int watchdog_ms = 5000;
 module_param(watchdog_ms, uint, 0444);
 MODULE_PARM_DESC(watchdog_ms, "How long a compute launch may run, in ms (default 5000)");
 
+/*
+ * Registers are 32-bit aligned; an unaligned offset, or one no block
+ * decodes, reads as the bad value and ignores writes.
+ *
+ * No register access sleeps, whatever its caller's context. Every access
+ * runs in a non-blocking section (non_block_start(), as mmu notifiers
+ * that must not block do), so that with CONFIG_DEBUG_ATOMIC_SLEEP an
+ * access path that could sleep is reported by any access the driver
+ * makes, not only by those it makes from atomic context. Without that
+ * option the section costs nothing.
+ */
 static u32 nvsvm_sim_rd32(struct nvsvm_hw *hw, u32 reg)
 {
 	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
+	u32 val;
 
 	if (!block || !block->rd32 || (reg & 3))
 		return NVSVM_REG_BAD_VALUE | (reg & NVSVM_REG_BAD_MASK);
-	return block->rd32(to_nvsvm_sim(hw), reg);
+	non_block_start();
+	val = block->rd32(to_nvsvm_sim(hw), reg);
+	non_block_end();
+	return val;
 }
 
 static void nvsvm_sim_wr32(struct nvsvm_hw *hw, u32 reg, u32 val)
 {
 	const struct nvsvm_sim_block *block = nvsvm_sim_block(reg);
 
-	if (block && block->wr32 && !(reg & 3))
-		block->wr32(to_nvsvm_sim(hw), reg, val);
+	if (!block || !block->wr32 || (reg & 3))
+		return;
+	non_block_start();
+	block->wr32(to_nvsvm_sim(hw), reg, val);
+	non_block_end();
 }
 
 static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
@@ -128,8 +148,10 @@ static const struct nvsvm_hw_ops nvsvm_sim_hw_ops = {
 
 /**
  * nvsvm_sim_create() - Create one emulated GPU
- * @cfg: What it is made of. Copied.
- * @name: Its name, for its interrupt domain.
+ * @cfg: What it is made of. Copied. 1 to %NVSVM_CE_MAX_ENGINES copy
+ *       engines, at least one SM and 1 MiB of VRAM.
+ * @name: Its name, for its interrupt domain and its fault-injection
+ *        directory in debugfs.
  *
  * Return: the GPU, or an ERR_PTR().
  */
@@ -139,7 +161,8 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	struct nvsvm_sim *sim;
 	int ret;
 
-	if (!cfg->sm_count || !cfg->ce_count || !cfg->vram_mb)
+	if (!cfg->sm_count || !cfg->ce_count || !cfg->vram_mb ||
+	    cfg->ce_count > NVSVM_CE_MAX_ENGINES)
 		return ERR_PTR(-EINVAL);
 
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
@@ -171,6 +194,7 @@ struct nvsvm_sim *nvsvm_sim_create(const struct nvsvm_sim_config *cfg,
 	ret = nvsvm_sim_ce_init(sim);
 	if (ret)
 		goto err_fini_fifo;
+	nvsvm_sim_inject_init(sim, name);
 	return sim;
 
 err_fini_fifo:
@@ -194,6 +218,7 @@ EXPORT_SYMBOL_IF_KUNIT(nvsvm_sim_create);
  */
 void nvsvm_sim_destroy(struct nvsvm_sim *sim)
 {
+	nvsvm_sim_inject_fini(sim);
 	nvsvm_sim_ce_fini(sim);
 	nvsvm_sim_fifo_fini(sim);
 	nvsvm_sim_sm_fini(sim);
@@ -343,6 +368,7 @@ static int __init nvsvm_sim_boards_init(void)
 		return -EINVAL;
 	}
 
+	nvsvm_sim_inject_module_init();
 	for (i = 0; i < num_gpus; i++) {
 		ret = nvsvm_sim_board_plug(&nvsvm_sim_boards[i], i, &cfg);
 		if (ret)
@@ -353,6 +379,7 @@ static int __init nvsvm_sim_boards_init(void)
 err_unplug_boards:
 	while (i--)
 		nvsvm_sim_board_unplug(&nvsvm_sim_boards[i]);
+	nvsvm_sim_inject_module_exit();
 	return ret;
 }
 
@@ -364,6 +391,7 @@ static void __exit nvsvm_sim_boards_fini(void)
 	while (i--)
 		if (nvsvm_sim_boards[i].pdev)
 			nvsvm_sim_board_unplug(&nvsvm_sim_boards[i]);
+	nvsvm_sim_inject_module_exit();
 }
 
 module_init(nvsvm_sim_boards_init);

@@ -136,9 +136,10 @@ static void get_param_answers(struct kunit *test)
 		DRM_NVSVM_PARAM_CHIPSET_ID, DRM_NVSVM_PARAM_VRAM_SIZE,
 		DRM_NVSVM_PARAM_SM_COUNT, DRM_NVSVM_PARAM_CE_COUNT,
 		DRM_NVSVM_PARAM_VA_BITS, DRM_NVSVM_PARAM_PAGE_SIZES,
-		DRM_NVSVM_PARAM_CHANNEL_COUNT,
+		DRM_NVSVM_PARAM_CHANNEL_COUNT, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
 	};
-	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M, 17 };
+	/* A quarter of the channels per file, rounded down. */
+	const u64 expect[] = { 0x51000001, 3ULL << 32, 6, 2, 48, SZ_4K | SZ_2M, 17, 4 };
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
@@ -149,10 +150,26 @@ static void get_param_answers(struct kunit *test)
 	}
 }
 
+static void get_param_channels_per_file_at_least_one(struct kunit *test)
+{
+	struct nvsvm_device_info info = { .chan_count = 3 };
+	u64 value = 0;
+
+	KUNIT_EXPECT_EQ(test, nvsvm_device_get_param(&info, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
+						     &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 1);
+	info.chan_count = 64;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_get_param(&info, DRM_NVSVM_PARAM_CHANNELS_PER_FILE,
+						     &value), 0);
+	KUNIT_EXPECT_EQ(test, value, 16);
+}
+
 static void get_param_rejects_unknown(struct kunit *test)
 {
 	const struct nvsvm_device_info info = {};
-	static const u32 params[] = { 0, DRM_NVSVM_PARAM_CHANNEL_COUNT + 1, 0x80000000, U32_MAX };
+	static const u32 params[] = {
+		0, DRM_NVSVM_PARAM_CHANNELS_PER_FILE + 1, 0x80000000, U32_MAX,
+	};
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(params); i++) {
@@ -163,12 +180,170 @@ static void get_param_rejects_unknown(struct kunit *test)
 	}
 }
 
+/*
+ * An MMU invalidate block the test controls: PENDING reads 1 for a number
+ * of STATUS reads after a trigger (or forever), and every write made while
+ * an invalidate is pending is counted, since the contract forbids them.
+ */
+struct fake_mmu {
+	struct nvsvm_hw hw;
+	u32 regs[6];		/* PDB_LO .. SIZE_HI */
+	unsigned int triggers;
+	unsigned int writes_while_pending;
+	/* STATUS reads left that report PENDING; UINT_MAX: forever. */
+	unsigned int pending_reads;
+	/* What a trigger sets pending_reads to. */
+	unsigned int busy_reads;
+};
+
+static u32 fake_mmu_rd32(struct nvsvm_hw *hw, u32 reg)
+{
+	struct fake_mmu *f = container_of(hw, struct fake_mmu, hw);
+
+	if (reg == NVSVM_REG_MMU_INV_STATUS) {
+		if (!f->pending_reads)
+			return 0;
+		if (f->pending_reads != UINT_MAX)
+			f->pending_reads--;
+		return NVSVM_MMU_INV_STATUS_PENDING;
+	}
+	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI)
+		return f->regs[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4];
+	return NVSVM_REG_BAD_VALUE;
+}
+
+static void fake_mmu_wr32(struct nvsvm_hw *hw, u32 reg, u32 val)
+{
+	struct fake_mmu *f = container_of(hw, struct fake_mmu, hw);
+
+	if (f->pending_reads)
+		f->writes_while_pending++;
+	if (reg >= NVSVM_REG_MMU_INV_PDB_LO && reg <= NVSVM_REG_MMU_INV_SIZE_HI)
+		f->regs[(reg - NVSVM_REG_MMU_INV_PDB_LO) / 4] = val;
+	if (reg == NVSVM_REG_MMU_INV_TRIGGER) {
+		f->triggers++;
+		f->pending_reads = f->busy_reads;
+	}
+}
+
+static const struct nvsvm_hw_ops fake_mmu_ops = { .rd32 = fake_mmu_rd32, .wr32 = fake_mmu_wr32 };
+
+/* A device as far as the invalidate sequence needs one. */
+static struct nvsvm_device *fake_mmu_device(struct kunit *test, struct fake_mmu **fp)
+{
+	struct nvsvm_device *ndev = kunit_kzalloc(test, sizeof(*ndev), GFP_KERNEL);
+	struct fake_mmu *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ndev);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->hw.ops = &fake_mmu_ops;
+	ndev->hw = &f->hw;
+	mutex_init(&ndev->mmu_lock);
+	*fp = f;
+	return ndev;
+}
+
+static void mmu_invalidate_polls(struct kunit *test)
+{
+	struct fake_mmu *f;
+	struct nvsvm_device *ndev = fake_mmu_device(test, &f);
+	const u64 pdb = 0x123456789000ULL, va = 0x7f0000200000ULL, size = 3 * SZ_2M;
+
+	f->busy_reads = 5;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, pdb, va, size, true), 0);
+	KUNIT_EXPECT_EQ(test, f->triggers, 1);
+	/* Polled until PENDING cleared, not merely triggered. */
+	KUNIT_EXPECT_EQ(test, f->pending_reads, 0);
+	KUNIT_EXPECT_EQ(test, f->regs[0], lower_32_bits(pdb) | NVSVM_ADDR_LO_SYSMEM);
+	KUNIT_EXPECT_EQ(test, f->regs[1], upper_32_bits(pdb));
+	KUNIT_EXPECT_EQ(test, f->regs[2], lower_32_bits(va));
+	KUNIT_EXPECT_EQ(test, f->regs[3], upper_32_bits(va));
+	KUNIT_EXPECT_EQ(test, f->regs[4], lower_32_bits(size));
+	KUNIT_EXPECT_EQ(test, f->regs[5], upper_32_bits(size));
+	KUNIT_EXPECT_EQ(test, f->writes_while_pending, 0);
+}
+
+static void mmu_invalidate_waits_for_previous(struct kunit *test)
+{
+	struct fake_mmu *f;
+	struct nvsvm_device *ndev = fake_mmu_device(test, &f);
+
+	/* One is still pending: wait, then write the registers. */
+	f->pending_reads = 7;
+	f->busy_reads = 2;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, f->triggers, 1);
+	KUNIT_EXPECT_EQ(test, f->writes_while_pending, 0);
+	KUNIT_EXPECT_EQ(test, f->pending_reads, 0);
+}
+
+static void mmu_invalidate_stuck(struct kunit *test)
+{
+	struct fake_mmu *f;
+	struct nvsvm_device *ndev = fake_mmu_device(test, &f);
+
+	/* It never completes: a bounded wait, then -ETIMEDOUT. */
+	f->busy_reads = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, true), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->triggers, 1);
+	/* The next one waits for it, in vain, and triggers nothing. */
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, true), -ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, f->triggers, 1);
+	KUNIT_EXPECT_EQ(test, f->writes_while_pending, 0);
+	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&ndev->mmu_lock));
+}
+
+static void mmu_invalidate_nonblocking(struct kunit *test)
+{
+	struct fake_mmu *f;
+	struct nvsvm_device *ndev = fake_mmu_device(test, &f);
+
+	/* Completing within the short busy-wait: done. */
+	f->busy_reads = 3;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, false), 0);
+	KUNIT_EXPECT_EQ(test, f->triggers, 1);
+
+	/* Not completing: -EAGAIN, for the caller to retry blocking. */
+	f->busy_reads = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, false), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f->triggers, 2);
+	/* A previous one pending: -EAGAIN without touching the registers. */
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, false), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, f->triggers, 2);
+	KUNIT_EXPECT_EQ(test, f->writes_while_pending, 0);
+
+	/* The lock taken by someone else: -EAGAIN, not a wait. */
+	f->pending_reads = 0;
+	mutex_lock(&ndev->mmu_lock);
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, false), -EAGAIN);
+	mutex_unlock(&ndev->mmu_lock);
+	KUNIT_EXPECT_EQ(test, f->triggers, 2);
+}
+
+static void mmu_invalidate_unplugged(struct kunit *test)
+{
+	struct fake_mmu *f;
+	struct nvsvm_device *ndev = fake_mmu_device(test, &f);
+
+	/* The driver no longer owns the GPU: it touches nothing. */
+	ndev->base.unplugged = true;
+	f->busy_reads = UINT_MAX;
+	KUNIT_EXPECT_EQ(test, nvsvm_device_mmu_invalidate(ndev, SZ_4K, 0, 0, true), 0);
+	KUNIT_EXPECT_EQ(test, f->triggers, 0);
+}
+
 static struct kunit_case nvsvm_device_cases[] = {
 	KUNIT_CASE(info_read_good),
 	KUNIT_CASE(info_read_from_sim),
 	KUNIT_CASE_PARAM(info_read_rejects, bad_identity_gen_params),
 	KUNIT_CASE(get_param_answers),
+	KUNIT_CASE(get_param_channels_per_file_at_least_one),
 	KUNIT_CASE(get_param_rejects_unknown),
+	KUNIT_CASE(mmu_invalidate_polls),
+	KUNIT_CASE(mmu_invalidate_waits_for_previous),
+	KUNIT_CASE_SLOW(mmu_invalidate_stuck),
+	KUNIT_CASE(mmu_invalidate_nonblocking),
+	KUNIT_CASE(mmu_invalidate_unplugged),
 	{}
 };
 

@@ -77,6 +77,27 @@ static void sim_create_rejects_empty_gpu(struct kunit *test)
 	cfg = sim_id_test_cfg;
 	cfg.vram_mb = 0;
 	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg, "nvsvm-kunit")), -EINVAL);
+	/* No room in the register window for more copy engines. */
+	cfg = sim_id_test_cfg;
+	cfg.ce_count = NVSVM_CE_MAX_ENGINES + 1;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(nvsvm_sim_create(&cfg, "nvsvm-kunit")), -EINVAL);
+}
+
+/* As many copy engines as the register window has room for. */
+static void sim_id_most_copy_engines(struct kunit *test)
+{
+	struct nvsvm_sim_config cfg = sim_id_test_cfg;
+	struct nvsvm_hw *hw;
+
+	cfg.ce_count = NVSVM_CE_MAX_ENGINES;
+	hw = sim_id_test_hw(test, &cfg);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_rd32(hw, NVSVM_REG_CE_COUNT), NVSVM_CE_MAX_ENGINES);
+	nvsvm_hw_wr32(hw, NVSVM_REG_CE(NVSVM_CE_MAX_ENGINES - 1, NVSVM_REG_CE_INTR_EN),
+		      NVSVM_CE_INTR_ERROR);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_rd32(hw, NVSVM_REG_CE(NVSVM_CE_MAX_ENGINES - 1,
+							     NVSVM_REG_CE_INTR_EN)),
+			NVSVM_CE_INTR_ERROR);
+	KUNIT_EXPECT_EQ(test, nvsvm_hw_rd32(hw, NVSVM_REG_CE(0, NVSVM_REG_CE_INTR_EN)), 0);
 }
 
 static struct kunit_case sim_id_cases[] = {
@@ -84,6 +105,7 @@ static struct kunit_case sim_id_cases[] = {
 	KUNIT_CASE(sim_id_read_only),
 	KUNIT_CASE(sim_id_undecoded),
 	KUNIT_CASE(sim_create_rejects_empty_gpu),
+	KUNIT_CASE(sim_id_most_copy_engines),
 	{}
 };
 

@@ -114,11 +114,48 @@ static void sim_irq_unrequested_is_masked(struct kunit *test)
 	nvsvm_sim_destroy(t->sim);
 }
 
+/*
+ * drop_irq_*: the next N raises of a line are swallowed, the line staying
+ * asserted; the raise after them delivers it.
+ */
+static void sim_irq_drop(struct kunit *test)
+{
+	unsigned int line;
+
+	if (!IS_ENABLED(CONFIG_DRM_NVSVM_SIM_FAULT_INJECT))
+		kunit_skip(test, "built without CONFIG_DRM_NVSVM_SIM_FAULT_INJECT");
+
+	for (line = 0; line < NVSVM_IRQ_COUNT; line++) {
+		struct irq_test *t = irq_test_setup(test, line, 1);
+		atomic_t *drop = &t->sim->inject.drop_irq[line];
+		int left;
+
+		KUNIT_ASSERT_EQ(test, 0, request_irq(nvsvm_sim_irq(t->sim, line),
+						     irq_test_handler, 0, "nvsvm-kunit", t));
+		atomic_set(drop, 2);
+		for (left = 1; left >= 0; left--) {
+			unsigned long timeout = jiffies + 5 * HZ;
+
+			nvsvm_sim_irq_set(t->sim, line, true);
+			while (atomic_read(drop) != left && time_before(jiffies, timeout))
+				usleep_range(200, 500);
+			KUNIT_EXPECT_EQ_MSG(test, atomic_read(drop), left, "line %u", line);
+			KUNIT_EXPECT_EQ_MSG(test, atomic_read(&t->calls), 0, "line %u", line);
+			KUNIT_EXPECT_TRUE(test, test_bit(line, &t->sim->irq_asserted));
+		}
+		nvsvm_sim_irq_set(t->sim, line, true);
+		KUNIT_EXPECT_NE(test, 0UL, wait_for_completion_timeout(&t->done, 5 * HZ));
+		KUNIT_EXPECT_EQ_MSG(test, atomic_read(&t->calls), 1, "line %u", line);
+		irq_test_teardown(t);
+	}
+}
+
 static struct kunit_case sim_irq_cases[] = {
 	KUNIT_CASE(sim_irq_delivered),
 	KUNIT_CASE(sim_irq_level_retriggers),
 	KUNIT_CASE(sim_irq_masked_then_enabled),
 	KUNIT_CASE(sim_irq_unrequested_is_masked),
+	KUNIT_CASE(sim_irq_drop),
 	{}
 };
 

@@ -14,10 +14,13 @@
 /*
  * A fake memory: FAKE_SIZE bytes at FAKE_BASE, code in the first two
  * pages, data in the third, the parameter block in the fourth. Everything
- * else faults, and so does the page at fault_page, until the test clears
- * it. The fake counts the calls of each kind and checks what the
- * interpreter promises: aligned addresses, valid sizes, 32-bit atomic
- * operands truncated.
+ * else faults, and so does the page at fault_page (and the one at
+ * retry_page, with NVSVM_SIM_ISA_RETRY), until the test clears it. The fake
+ * counts the calls of each kind (a load, store or atomic per lane) and
+ * checks what the interpreter promises: aligned addresses, valid sizes,
+ * 32-bit atomic operands truncated, lanes in ascending order. With
+ * cache_code, a fetch hands its page over, and the interpreter fetches
+ * from it without calling the fake again.
  */
 #define FAKE_PAGE	SZ_4K
 #define FAKE_SIZE	(4 * FAKE_PAGE)
@@ -33,23 +36,49 @@
 #define TEST_TID	13
 #define TEST_CTAID	3
 
+#define WARP		NVSVM_ISA_WARP_SIZE
+#define ALL_LANES	NVSVM_SIM_ISA_ALL_LANES
+
 struct fake_mem {
 	struct nvsvm_sim_isa_mem mem;
 	struct kunit *test;
 	u8 bytes[FAKE_SIZE];
-	u64 fault_page;
+	u64 fault_page, retry_page;
+	/* Pages of the fake that fault too: bit n for the page at FAKE_BASE + n * 4 KiB. */
+	u32 fault_pages;
+	bool cache_code;
+	atomic_t yield;
+	/* Yield once this many fetches have been made; 0: never. */
+	unsigned int yield_after;
 	unsigned int fetches, loads, stores, atomics, faults;
 	/* The arguments of the last atomic. */
 	u8 atom_op;
 	unsigned int atom_size;
 	u64 atom_operand, atom_compare;
+	/* The order atomics were made in, by lane. */
+	unsigned int atom_order[WARP];
+	unsigned int natoms;
+};
+
+/*
+ * One thread as the single-lane tests see it: the interpreter runs it as
+ * lane tid % WARP of a warp whose only live lane it is, and run() copies
+ * its state into that lane and back.
+ */
+struct test_thread {
+	u64 regs[NVSVM_ISA_NUM_REGS];
+	u64 pc;
+	u32 tid;
+	u32 ctaid;
+	bool exited;
 };
 
 struct isa_test {
 	struct fake_mem fake;
 	struct nvsvm_sim_isa_launch launch;
-	struct nvsvm_sim_isa_thread t;
-	unsigned int executed;
+	struct test_thread t;
+	struct nvsvm_sim_isa_warp w;
+	unsigned int executed, lanes;
 	u32 error;
 };
 
@@ -70,57 +99,91 @@ static void put_le(u8 *p, unsigned int size, u64 val)
 		p[i] = val;
 }
 
+/* 0, or the reason the access faults. */
 static int fake_access(struct fake_mem *f, u64 va, unsigned int size, u8 **p)
 {
 	KUNIT_EXPECT_TRUE_MSG(f->test, size == 1 || size == 2 || size == 4 || size == 8,
 			      "size %u", size);
 	KUNIT_EXPECT_EQ_MSG(f->test, va & (size - 1), 0, "va %#llx size %u", va, size);
 
+	if ((va & ~(u64)(FAKE_PAGE - 1)) == f->retry_page)
+		return NVSVM_SIM_ISA_RETRY;
 	if (va < FAKE_BASE || va - FAKE_BASE > FAKE_SIZE - size ||
-	    (va & ~(u64)(FAKE_PAGE - 1)) == f->fault_page) {
+	    (va & ~(u64)(FAKE_PAGE - 1)) == f->fault_page ||
+	    (f->fault_pages & BIT((va - FAKE_BASE) / FAKE_PAGE))) {
 		f->faults++;
-		return NVSVM_SIM_MEM_FAULT;
+		return NVSVM_FAULT_TYPE_INVALID_PTE + 1;
 	}
 	*p = &f->bytes[va - FAKE_BASE];
 	return 0;
 }
 
-static int fake_fetch(struct nvsvm_sim_isa_mem *mem, u64 va, u64 *insn)
+/* A failed access (@ret from fake_access()) of @lane: say why, add it to *@bad. */
+static bool fake_fail(struct fake_mem *f, int ret, unsigned int lane, u8 *why, u32 *bad)
+{
+	if (!ret)
+		return false;
+	why[lane] = ret == NVSVM_SIM_ISA_RETRY ? NVSVM_SIM_ISA_RETRY : ret - 1;
+	*bad |= BIT(lane);
+	return true;
+}
+
+static int fake_fetch(struct nvsvm_sim_isa_mem *mem, u64 va, u64 *insn,
+		      const __le64 **page, u8 *why)
 {
 	struct fake_mem *f = container_of(mem, struct fake_mem, mem);
+	u32 bad = 0;
 	u8 *p;
 
 	f->fetches++;
-	if (fake_access(f, va, 8, &p))
-		return NVSVM_SIM_MEM_FAULT;
+	if (f->yield_after && f->fetches == f->yield_after)
+		atomic_set(&f->yield, 1);
+	if (fake_fail(f, fake_access(f, va, 8, &p), 0, why, &bad))
+		return NVSVM_SIM_ISA_MEM_FAULT;
 	*insn = get_le(p, 8);
+	if (f->cache_code)
+		*page = (const __le64 *)&f->bytes[(va & ~(u64)(FAKE_PAGE - 1)) - FAKE_BASE];
 	return 0;
 }
 
-static int fake_load(struct nvsvm_sim_isa_mem *mem, u64 va, unsigned int size,
-		     u64 *val)
+static u32 fake_load(struct nvsvm_sim_isa_mem *mem, u32 lanes, const u64 *va,
+		     unsigned int size, u64 *val, u8 *why)
 {
 	struct fake_mem *f = container_of(mem, struct fake_mem, mem);
+	unsigned int i;
+	u32 bad = 0;
 	u8 *p;
 
-	f->loads++;
-	if (fake_access(f, va, size, &p))
-		return NVSVM_SIM_MEM_FAULT;
-	*val = get_le(p, size);
-	return 0;
+	KUNIT_EXPECT_NE(f->test, lanes, 0);
+	for (i = 0; i < WARP; i++) {
+		if (!(lanes & BIT(i)))
+			continue;
+		f->loads++;
+		if (fake_fail(f, fake_access(f, va[i], size, &p), i, why, &bad))
+			continue;
+		val[i] = get_le(p, size);
+	}
+	return bad;
 }
 
-static int fake_store(struct nvsvm_sim_isa_mem *mem, u64 va, unsigned int size,
-		      u64 val)
+static u32 fake_store(struct nvsvm_sim_isa_mem *mem, u32 lanes, const u64 *va,
+		      unsigned int size, const u64 *val, u8 *why)
 {
 	struct fake_mem *f = container_of(mem, struct fake_mem, mem);
+	unsigned int i;
+	u32 bad = 0;
 	u8 *p;
 
-	f->stores++;
-	if (fake_access(f, va, size, &p))
-		return NVSVM_SIM_MEM_FAULT;
-	put_le(p, size, val);
-	return 0;
+	KUNIT_EXPECT_NE(f->test, lanes, 0);
+	for (i = 0; i < WARP; i++) {
+		if (!(lanes & BIT(i)))
+			continue;
+		f->stores++;
+		if (fake_fail(f, fake_access(f, va[i], size, &p), i, why, &bad))
+			continue;
+		put_le(p, size, val[i]);
+	}
+	return bad;
 }
 
 static s64 sext(u64 val, unsigned int size)
@@ -128,56 +191,67 @@ static s64 sext(u64 val, unsigned int size)
 	return size == 4 ? (s64)(s32)val : (s64)val;
 }
 
-static int fake_atomic(struct nvsvm_sim_isa_mem *mem, u64 va, unsigned int size,
-		       u8 op, u64 operand, u64 compare, u64 *old)
+static u32 fake_atomic(struct nvsvm_sim_isa_mem *mem, u32 lanes, const u64 *va,
+		       unsigned int size, u8 op, const u64 *operand,
+		       const u64 *compare, u64 *old, u8 *why)
 {
 	struct fake_mem *f = container_of(mem, struct fake_mem, mem);
+	unsigned int i;
+	u32 bad = 0;
 	u64 cur, new;
 	u8 *p;
 
-	f->atomics++;
-	f->atom_op = op;
-	f->atom_size = size;
-	f->atom_operand = operand;
-	f->atom_compare = compare;
+	KUNIT_EXPECT_NE(f->test, lanes, 0);
 	KUNIT_EXPECT_EQ(f->test, size, op & 8 ? 8 : 4);
-	if (size == 4) {
-		KUNIT_EXPECT_EQ(f->test, operand >> 32, 0);
-		KUNIT_EXPECT_EQ(f->test, compare >> 32, 0);
-	}
-	if (fake_access(f, va, size, &p))
-		return NVSVM_SIM_MEM_FAULT;
+	for (i = 0; i < WARP; i++) {
+		if (!(lanes & BIT(i)))
+			continue;
+		f->atomics++;
+		f->atom_op = op;
+		f->atom_size = size;
+		f->atom_operand = operand[i];
+		f->atom_compare = compare[i];
+		if (size == 4) {
+			KUNIT_EXPECT_EQ(f->test, operand[i] >> 32, 0);
+			KUNIT_EXPECT_EQ(f->test, compare[i] >> 32, 0);
+		}
+		if (fake_fail(f, fake_access(f, va[i], size, &p), i, why, &bad))
+			continue;
+		if (f->natoms < WARP)
+			f->atom_order[f->natoms++] = i;
 
-	cur = get_le(p, size);
-	switch (op & ~8) {
-	case NVSVM_ISA_ATOMADD32:
-		new = cur + operand;
-		break;
-	case NVSVM_ISA_ATOMEXCH32:
-		new = operand;
-		break;
-	case NVSVM_ISA_ATOMCAS32:
-		new = cur == compare ? operand : cur;
-		break;
-	case NVSVM_ISA_ATOMMIN32:
-		new = sext(operand, size) < sext(cur, size) ? operand : cur;
-		break;
-	case NVSVM_ISA_ATOMMAX32:
-		new = sext(operand, size) > sext(cur, size) ? operand : cur;
-		break;
-	case NVSVM_ISA_ATOMMINU32:
-		new = operand < cur ? operand : cur;
-		break;
-	case NVSVM_ISA_ATOMMAXU32:
-		new = operand > cur ? operand : cur;
-		break;
-	default:
-		KUNIT_FAIL(f->test, "atomic op %#x", op);
-		return NVSVM_SIM_MEM_FAULT;
+		cur = get_le(p, size);
+		switch (op & ~8) {
+		case NVSVM_ISA_ATOMADD32:
+			new = cur + operand[i];
+			break;
+		case NVSVM_ISA_ATOMEXCH32:
+			new = operand[i];
+			break;
+		case NVSVM_ISA_ATOMCAS32:
+			new = cur == compare[i] ? operand[i] : cur;
+			break;
+		case NVSVM_ISA_ATOMMIN32:
+			new = sext(operand[i], size) < sext(cur, size) ? operand[i] : cur;
+			break;
+		case NVSVM_ISA_ATOMMAX32:
+			new = sext(operand[i], size) > sext(cur, size) ? operand[i] : cur;
+			break;
+		case NVSVM_ISA_ATOMMINU32:
+			new = operand[i] < cur ? operand[i] : cur;
+			break;
+		case NVSVM_ISA_ATOMMAXU32:
+			new = operand[i] > cur ? operand[i] : cur;
+			break;
+		default:
+			KUNIT_FAIL(f->test, "atomic op %#x", op);
+			new = cur;
+			break;
+		}
+		put_le(p, size, new);
+		old[i] = cur;
 	}
-	put_le(p, size, new);
-	*old = cur;
-	return 0;
+	return bad;
 }
 
 static const struct nvsvm_sim_isa_mem_ops fake_mem_ops = {
@@ -187,6 +261,15 @@ static const struct nvsvm_sim_isa_mem_ops fake_mem_ops = {
 	.atomic = fake_atomic,
 };
 
+/* The thread the single-lane tests run: all registers 0, at the entry. */
+static void thread_init(struct isa_test *x, u32 tid, u32 ctaid)
+{
+	memset(&x->t, 0, sizeof(x->t));
+	x->t.pc = x->launch.entry;
+	x->t.tid = tid;
+	x->t.ctaid = ctaid;
+}
+
 static int isa_test_init(struct kunit *test)
 {
 	struct isa_test *x = kunit_kzalloc(test, sizeof(*x), GFP_KERNEL);
@@ -194,13 +277,15 @@ static int isa_test_init(struct kunit *test)
 	if (!x)
 		return -ENOMEM;
 	x->fake.mem.ops = &fake_mem_ops;
+	x->fake.mem.yield = &x->fake.yield;
 	x->fake.test = test;
 	x->fake.fault_page = NO_FAULT;
+	x->fake.retry_page = NO_FAULT;
 	x->launch.entry = CODE_VA;
 	x->launch.param = PARAM_VA;
 	x->launch.ntid = TEST_NTID;
 	x->launch.nctaid = TEST_NCTAID;
-	nvsvm_sim_isa_thread_init(&x->t, &x->launch, TEST_TID, TEST_CTAID);
+	thread_init(x, TEST_TID, TEST_CTAID);
 	test->priv = x;
 	return 0;
 }
@@ -230,12 +315,41 @@ static void data_put(struct isa_test *x, unsigned int off, unsigned int size, u6
 	put_le(&x->fake.bytes[DATA_VA - FAKE_BASE + off], size, val);
 }
 
+/* Run the warp @x->w as it stands. */
+static enum nvsvm_sim_isa_status run_warp(struct isa_test *x, unsigned int budget)
+{
+	struct nvsvm_sim_isa_count count = { UINT_MAX, UINT_MAX };
+	enum nvsvm_sim_isa_status st;
+
+	x->error = U32_MAX;
+	st = nvsvm_sim_isa_warp_run(&x->w, &x->launch, TEST_SMID, &x->fake.mem,
+				    budget, &count, &x->error);
+	x->executed = count.insns;
+	x->lanes = count.lanes;
+	return st;
+}
+
+/* Run @x->t as the only live lane of a warp. */
 static enum nvsvm_sim_isa_status run(struct isa_test *x, unsigned int budget)
 {
-	x->executed = UINT_MAX;
-	x->error = U32_MAX;
-	return nvsvm_sim_isa_run(&x->t, &x->launch, TEST_SMID, &x->fake.mem,
-				 budget, &x->executed, &x->error);
+	unsigned int lane = x->t.tid % WARP, i;
+	enum nvsvm_sim_isa_status st;
+
+	nvsvm_sim_isa_warp_init(&x->w, &x->launch, x->t.tid - lane, x->t.ctaid,
+				x->t.exited ? 0 : BIT(lane));
+	x->w.pc = x->t.pc;
+	for (i = 0; i < NVSVM_ISA_NUM_REGS; i++)
+		x->w.regs[i][lane] = x->t.regs[i];
+	st = run_warp(x, budget);
+	for (i = 0; i < NVSVM_ISA_NUM_REGS; i++)
+		x->t.regs[i] = x->w.regs[i][lane];
+	if (x->t.exited)
+		return st;
+	x->t.exited = !(x->w.live & BIT(lane));
+	x->t.pc = x->t.exited ? x->w.pc : nvsvm_sim_isa_lane_pc(&x->w, lane);
+	/* One lane: every instruction the warp executed, the lane did. */
+	KUNIT_EXPECT_EQ(x->fake.test, x->lanes, x->executed);
+	return st;
 }
 
 /* Run to completion, expecting the thread to exit after @n instructions. */
@@ -256,19 +370,26 @@ static void set_regs_pattern(struct isa_test *x)
 		x->t.regs[i] = 0x0101010101010101ULL * i ^ 0xa5a5a5a5a5a5a5a5ULL;
 }
 
-static void sim_isa_thread_init(struct kunit *test)
+static void sim_isa_warp_init(struct kunit *test)
 {
 	struct isa_test *x = test->priv;
-	struct nvsvm_sim_isa_thread t;
-	u64 zero[NVSVM_ISA_NUM_REGS] = {};
+	struct nvsvm_sim_isa_warp *w = &x->w;
+	unsigned int i, l;
 
-	memset(&t, 0xff, sizeof(t));
-	nvsvm_sim_isa_thread_init(&t, &x->launch, 7, 2);
-	KUNIT_EXPECT_MEMEQ(test, t.regs, zero, sizeof(zero));
-	KUNIT_EXPECT_EQ(test, t.pc, CODE_VA);
-	KUNIT_EXPECT_EQ(test, t.tid, 7);
-	KUNIT_EXPECT_EQ(test, t.ctaid, 2);
-	KUNIT_EXPECT_FALSE(test, t.exited);
+	memset(w, 0xff, sizeof(*w));
+	nvsvm_sim_isa_warp_init(w, &x->launch, 64, 2, GENMASK(19, 0));
+	for (i = 0; i < NVSVM_ISA_NUM_REGS; i++)
+		for (l = 0; l < WARP; l++)
+			KUNIT_EXPECT_EQ(test, w->regs[i][l], 0);
+	for (l = 0; l < 20; l++)
+		KUNIT_EXPECT_EQ(test, nvsvm_sim_isa_lane_pc(w, l), CODE_VA);
+	KUNIT_EXPECT_EQ(test, w->pc, CODE_VA);
+	KUNIT_EXPECT_EQ(test, w->wait_pc, U64_MAX);
+	KUNIT_EXPECT_EQ(test, w->live, GENMASK(19, 0));
+	KUNIT_EXPECT_EQ(test, w->active, GENMASK(19, 0));
+	KUNIT_EXPECT_EQ(test, w->tid, 64);
+	KUNIT_EXPECT_EQ(test, w->ctaid, 2);
+	KUNIT_EXPECT_EQ(test, w->nfaults, 0);
 }
 
 static void sim_isa_decode_fields(struct kunit *test)
@@ -596,7 +717,7 @@ static void check_sregs(struct kunit *test, struct isa_test *x, u32 tid, u32 cta
 	};
 
 	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
-	nvsvm_sim_isa_thread_init(&x->t, &x->launch, tid, ctaid);
+	thread_init(x, tid, ctaid);
 	set_regs_pattern(x);
 	run_to_exit(test, x, ARRAY_SIZE(code));
 	KUNIT_EXPECT_EQ(test, x->t.regs[0], tid);
@@ -613,15 +734,16 @@ static void sim_isa_s2r(struct kunit *test)
 {
 	struct isa_test *x = test->priv;
 
-	/* 8 threads per warp: thread 13 is lane 5. */
-	check_sregs(test, x, TEST_TID, TEST_CTAID, 5, TEST_CTAID * TEST_NTID + TEST_TID);
+	/* 32 threads per warp: thread 13 is lane 13, thread 45 lane 13 too. */
+	check_sregs(test, x, TEST_TID, TEST_CTAID, 13, TEST_CTAID * TEST_NTID + TEST_TID);
+	check_sregs(test, x, 45, TEST_CTAID, 13, TEST_CTAID * TEST_NTID + 45);
 	check_sregs(test, x, 0, 0, 0, 0);
 
 	/* The global thread index does not wrap at 32 bits. */
 	x->launch.ntid = 0x10000;
 	x->launch.nctaid = 0x30000;
 	x->launch.param = 0xfedcba9876543210ULL;
-	check_sregs(test, x, 0xffff, 0x2ffff, 7, 0x2ffffffffULL);
+	check_sregs(test, x, 0xffff, 0x2ffff, 31, 0x2ffffffffULL);
 }
 
 static void sim_isa_load_widths(struct kunit *test)
@@ -860,7 +982,7 @@ static void sim_isa_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->t.regs[1], 7);
 
 	/* EXIT as the last instruction of the budget still exits. */
-	nvsvm_sim_isa_thread_init(&x->t, &x->launch, 0, 0);
+	thread_init(x, 0, 0);
 	KUNIT_EXPECT_EQ(test, run(x, 2), NVSVM_SIM_ISA_EXITED);
 	KUNIT_EXPECT_EQ(test, x->executed, 2);
 }
@@ -1162,8 +1284,450 @@ static void sim_isa_fault_atomic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->fake.atomics, 3);
 }
 
+/* Start a warp of the lanes in @lanes, lane 0 being thread 0 of block 0. */
+static void warp_start(struct isa_test *x, u32 lanes)
+{
+	nvsvm_sim_isa_warp_init(&x->w, &x->launch, 0, 0, lanes);
+}
+
+/* Set register @reg of every lane to @base + lane * @stride. */
+static void warp_set(struct isa_test *x, unsigned int reg, u64 base, u64 stride)
+{
+	unsigned int l;
+
+	for (l = 0; l < WARP; l++)
+		x->w.regs[reg][l] = base + l * stride;
+}
+
+/* A converged warp: every instruction fetched once, run for every lane. */
+static void sim_isa_warp_converged(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(S2R, 1, 0, NVSVM_ISA_SREG_TID),
+		RRI(S2R, 2, 0, NVSVM_ISA_SREG_LANEID),
+		RRI(S2R, 3, 0, NVSVM_ISA_SREG_GTID),
+		RRI(MULI, 4, 1, 3),
+		RRR(ADD, 4, 4, 2),
+		EXIT,
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	nvsvm_sim_isa_warp_init(&x->w, &x->launch, 32, 2, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, ARRAY_SIZE(code));
+	KUNIT_EXPECT_EQ(test, x->lanes, ARRAY_SIZE(code) * WARP);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, ARRAY_SIZE(code));
+	KUNIT_EXPECT_EQ(test, x->w.live, 0);
+	for (l = 0; l < WARP; l++) {
+		KUNIT_EXPECT_EQ(test, x->w.regs[1][l], 32 + l);
+		KUNIT_EXPECT_EQ(test, x->w.regs[2][l], l);
+		KUNIT_EXPECT_EQ(test, x->w.regs[3][l], 2 * TEST_NTID + 32 + l);
+		KUNIT_EXPECT_EQ(test, x->w.regs[4][l], 3 * (32 + l) + l);
+	}
+}
+
+/* if/else on the lane's parity, then a join both halves run together. */
+static const u64 if_else_code[] = {
+	RRI(S2R, 1, 0, NVSVM_ISA_SREG_LANEID),	/* 0 */
+	RRI(ANDI, 2, 1, 1),			/* 1 */
+	BR(BEQZ, 2, 3),				/* 2: even lanes to 6 */
+	RRI(MOVI, 3, 0, 100),			/* 3: odd lanes */
+	RRI(ADDI, 3, 3, 1),			/* 4 */
+	BR(BRA, 0, 2),				/* 5: to the join */
+	RRI(MOVI, 3, 0, 200),			/* 6: even lanes */
+	RRI(ADDI, 3, 3, 2),			/* 7 */
+	RRR(ADD, 4, 3, 1),			/* 8: the join */
+	EXIT,					/* 9 */
+};
+
+struct if_else_case {
+	const char *name;
+	u32 lanes;
+	unsigned int insns, lane_insns;
+};
+
+static const struct if_else_case if_else_cases[] = {
+	/* 0-2 and the join for all, 3-5 for 16 lanes, 6-7 for 16. */
+	{ "all lanes", ALL_LANES, 10, 5 * 32 + 3 * 16 + 2 * 16 },
+	/* A partial warp: lanes 0-4, three of them even. */
+	{ "lanes 0-4", GENMASK(4, 0), 10, 5 * 5 + 3 * 2 + 2 * 3 },
+	/* Only odd lanes: no divergence, the else part never runs. */
+	{ "odd lanes", 0xaaaaaaaa, 8, 8 * 16 },
+	{ "one even lane", BIT(30), 7, 7 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(if_else_cases, if_else_cases, name);
+
+static void sim_isa_warp_if_else(struct kunit *test)
+{
+	const struct if_else_case *c = test->param_value;
+	struct isa_test *x = test->priv;
+	unsigned int l;
+
+	put_code(x, CODE_VA, if_else_code, ARRAY_SIZE(if_else_code));
+	warp_start(x, c->lanes);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	/* The join ran once for the warp: the halves reconverged. */
+	KUNIT_EXPECT_EQ(test, x->executed, c->insns);
+	KUNIT_EXPECT_EQ(test, x->lanes, c->lane_insns);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, c->insns);
+	for (l = 0; l < WARP; l++) {
+		u64 r3 = (l & 1) ? 101 : 202;
+
+		if (!(c->lanes & BIT(l))) {
+			KUNIT_EXPECT_EQ(test, x->w.regs[3][l], 0);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[3][l], r3, "lane %u", l);
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[4][l], r3 + l, "lane %u", l);
+	}
+}
+
+/* Each lane loops lane + 1 times; the code after the loop runs once. */
+static void sim_isa_warp_loop(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(S2R, 1, 0, NVSVM_ISA_SREG_LANEID),	/* 0 */
+		RRI(ADDI, 2, 1, 1),			/* 1: lane + 1 times */
+		RRI(MOVI, 3, 0, 0),			/* 2 */
+		RRR(ADD, 3, 3, 2),			/* 3: the loop */
+		RRI(ADDI, 2, 2, -1),			/* 4 */
+		BR(BNEZ, 2, -3),			/* 5: to 3 */
+		RRI(MULI, 4, 3, 2),			/* 6: after it */
+		EXIT,					/* 7 */
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	/* 32 trips for the warp, however many each lane makes. */
+	KUNIT_EXPECT_EQ(test, x->executed, 3 + 32 * 3 + 2);
+	KUNIT_EXPECT_EQ(test, x->lanes, 3 * 32 + 3 * (32 * 33 / 2) + 2 * 32);
+	for (l = 0; l < WARP; l++) {
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[3][l], (l + 1) * (l + 2) / 2, "lane %u", l);
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[4][l], (l + 1) * (l + 2), "lane %u", l);
+	}
+}
+
+/* An if/else inside a loop reconverges on every trip. */
+static void sim_isa_warp_nested(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(S2R, 1, 0, NVSVM_ISA_SREG_LANEID),	/*  0 */
+		RRI(MOVI, 2, 0, 4),			/*  1: four trips */
+		RRI(MOVI, 3, 0, 0),			/*  2 */
+		RRI(ANDI, 4, 1, 1),			/*  3: the loop */
+		BR(BEQZ, 4, 2),				/*  4: even lanes to 7 */
+		RRI(ADDI, 3, 3, 10),			/*  5 */
+		BR(BRA, 0, 1),				/*  6: to 8 */
+		RRI(ADDI, 3, 3, 1),			/*  7 */
+		RRI(ADDI, 2, 2, -1),			/*  8: the join */
+		BR(BNEZ, 2, -7),			/*  9: to 3 */
+		EXIT,					/* 10 */
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, 3 + 4 * 7 + 1);
+	KUNIT_EXPECT_EQ(test, x->lanes, 3 * 32 + 4 * (4 * 32 + 2 * 16 + 16) + 32);
+	for (l = 0; l < WARP; l++)
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[3][l], (l & 1) ? 40 : 4, "lane %u", l);
+}
+
+/* Lanes that exit early leave the others to run on, converged. */
+static void sim_isa_warp_early_exit(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(S2R, 1, 0, NVSVM_ISA_SREG_LANEID),	/* 0 */
+		RRI(MOVI, 5, 0, 8),			/* 1 */
+		RRR(SLTU, 2, 1, 5),			/* 2: lane < 8 */
+		BR(BEQZ, 2, 1),				/* 3: lanes 8-31 to 5 */
+		EXIT,					/* 4: lanes 0-7 */
+		RRI(ADDI, 3, 1, 1000),			/* 5 */
+		EXIT,					/* 6 */
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 5), NVSVM_SIM_ISA_BUDGET);
+	KUNIT_EXPECT_EQ(test, x->executed, 5);
+	KUNIT_EXPECT_EQ(test, x->w.live, GENMASK(31, 8));
+	KUNIT_EXPECT_EQ(test, x->w.active, GENMASK(31, 8));
+	KUNIT_EXPECT_EQ(test, x->w.pc, CODE_VA + 5 * 8);
+	KUNIT_EXPECT_EQ(test, x->w.wait_pc, U64_MAX);
+
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, 2);
+	KUNIT_EXPECT_EQ(test, x->lanes, 2 * 24);
+	for (l = 0; l < WARP; l++)
+		KUNIT_EXPECT_EQ_MSG(test, x->w.regs[3][l], l < 8 ? 0 : l + 1000, "lane %u", l);
+}
+
+/*
+ * Every lane sets its bit in one word with a compare-and-swap loop: the
+ * lanes' atomics run in lane order, one succeeds per trip, and the lanes
+ * that fail go round again first.
+ */
+static void sim_isa_warp_cas_loop(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(S2R, 1, 0, NVSVM_ISA_SREG_LANEID),	/*  0 */
+		RRI(MOVI, 2, 0, 1),			/*  1 */
+		RRR(SHL, 2, 2, 1),			/*  2: my bit */
+		RRI(LD64, 3, 7, 0),			/*  3: what we expect */
+		RRR(OR, 4, 3, 2),			/*  4: retry */
+		RRI(ADDI, 5, 3, 0),			/*  5 */
+		RRR(ATOMCAS64, 5, 7, 4),		/*  6 */
+		RRR(SNE, 6, 5, 3),			/*  7 */
+		RRI(ADDI, 3, 5, 0),			/*  8 */
+		BR(BNEZ, 6, -6),			/*  9: to 4 */
+		EXIT,					/* 10 */
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	warp_set(x, 7, DATA_VA, 0);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, data_get(x, 0, 8), 0xffffffffULL);
+	KUNIT_EXPECT_EQ(test, x->executed, 4 + 32 * 6 + 1);
+	KUNIT_EXPECT_EQ(test, x->fake.atomics, 32 * 33 / 2);
+	for (l = 0; l < WARP; l++)
+		KUNIT_EXPECT_EQ(test, x->fake.atom_order[l], l);
+}
+
+/*
+ * Even lanes load from a page that is there, odd ones from one that
+ * faults: the even lanes complete the load, the odd ones stall on it, and
+ * once the fault is gone they alone run it again, then the warp goes on
+ * converged.
+ */
+static void sim_isa_warp_fault_some_lanes(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = {
+		RRI(LD64, 1, 7, 0),
+		RRI(ADDI, 1, 1, 1),
+		ST(ST64, 7, 0, 1),
+		EXIT,
+	};
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	for (l = 0; l < WARP; l++) {
+		u64 va = ((l & 1) ? PARAM_VA : DATA_VA) + 8 * l;
+
+		x->w.regs[7][l] = va;
+		x->w.regs[1][l] = 0xdead;
+		put_le(&x->fake.bytes[va - FAKE_BASE], 8, 10 * l);
+	}
+	x->fake.fault_pages = BIT(3);		/* PARAM_VA's */
+
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_FAULTED);
+	KUNIT_EXPECT_EQ(test, x->executed, 1);
+	KUNIT_EXPECT_EQ(test, x->lanes, 16);
+	KUNIT_EXPECT_EQ(test, x->fake.loads, 32);
+	KUNIT_ASSERT_EQ(test, x->w.nfaults, 1);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].va, PARAM_VA + 8);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].access, NVSVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].why, NVSVM_FAULT_TYPE_INVALID_PTE);
+	KUNIT_EXPECT_EQ(test, x->w.active, 0xaaaaaaaa);
+	KUNIT_EXPECT_EQ(test, x->w.pc, CODE_VA);
+	KUNIT_EXPECT_EQ(test, x->w.wait_pc, CODE_VA + 8);
+	for (l = 0; l < WARP; l++) {
+		KUNIT_EXPECT_EQ(test, nvsvm_sim_isa_lane_pc(&x->w, l),
+				(l & 1) ? CODE_VA : CODE_VA + 8);
+		KUNIT_EXPECT_EQ(test, x->w.regs[1][l], (l & 1) ? 0xdead : 10 * l);
+	}
+
+	/* Still there: the same lanes fault again, and nothing else runs. */
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_FAULTED);
+	KUNIT_EXPECT_EQ(test, x->executed, 0);
+	KUNIT_EXPECT_EQ(test, x->fake.loads, 48);
+	KUNIT_EXPECT_EQ(test, x->w.nfaults, 1);
+
+	/* Serviced: the odd lanes load, then all 32 go on together. */
+	x->fake.fault_pages = 0;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, 1 + 3);
+	KUNIT_EXPECT_EQ(test, x->lanes, 16 + 3 * 32);
+	KUNIT_EXPECT_EQ(test, x->fake.loads, 64);
+	KUNIT_EXPECT_EQ(test, x->fake.stores, 32);
+	for (l = 0; l < WARP; l++) {
+		u64 va = ((l & 1) ? PARAM_VA : DATA_VA) + 8 * l;
+
+		KUNIT_EXPECT_EQ_MSG(test, get_le(&x->fake.bytes[va - FAKE_BASE], 8),
+				    10 * l + 1, "lane %u", l);
+	}
+}
+
+/* 32 lanes storing to 8 pages that fault: one entry per page, first lane's VA. */
+static void sim_isa_warp_fault_pages(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = { ST(ST64, 7, 0, 1), EXIT };
+	const u64 bad = 0x100000000ULL;
+	unsigned int l, i;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	for (l = 0; l < WARP; l++)
+		x->w.regs[7][l] = bad + (l / 4) * FAKE_PAGE + (l % 4) * 8;
+
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_FAULTED);
+		KUNIT_EXPECT_EQ(test, x->executed, 0);
+		KUNIT_EXPECT_EQ(test, x->lanes, 0);
+		KUNIT_EXPECT_EQ(test, x->w.active, ALL_LANES);
+		KUNIT_EXPECT_EQ(test, x->w.pc, CODE_VA);
+		KUNIT_ASSERT_EQ(test, x->w.nfaults, 8);
+		for (l = 0; l < 8; l++) {
+			KUNIT_EXPECT_EQ(test, x->w.faults[l].va, bad + l * FAKE_PAGE);
+			KUNIT_EXPECT_EQ(test, x->w.faults[l].access, NVSVM_ACCESS_WRITE);
+			KUNIT_EXPECT_EQ(test, x->w.faults[l].why, NVSVM_FAULT_TYPE_INVALID_PTE);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, x->fake.stores, 64);
+	KUNIT_EXPECT_EQ(test, x->fake.faults, 64);
+}
+
+/* A fetch that faults is one access of the warp; RETRY is told apart. */
+static void sim_isa_warp_fault_fetch_retry(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 code[] = { ST(ST32, 7, 0, 1), EXIT };
+	unsigned int l;
+
+	put_code(x, CODE_VA, code, ARRAY_SIZE(code));
+	warp_start(x, ALL_LANES);
+	x->fake.fault_page = CODE_VA;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_FAULTED);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, 1);
+	KUNIT_ASSERT_EQ(test, x->w.nfaults, 1);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].va, CODE_VA);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].access, NVSVM_ACCESS_READ);
+	KUNIT_EXPECT_EQ(test, x->w.active, ALL_LANES);
+	x->fake.fault_page = NO_FAULT;
+
+	/* Lanes 0-15 store to a page that wants a retry, 16-31 to one that is there. */
+	for (l = 0; l < WARP; l++)
+		x->w.regs[7][l] = (l < 16 ? DATA_VA : PARAM_VA) + 4 * l;
+	x->fake.retry_page = DATA_VA;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_FAULTED);
+	KUNIT_ASSERT_EQ(test, x->w.nfaults, 1);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].va, DATA_VA);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].access, NVSVM_ACCESS_WRITE);
+	KUNIT_EXPECT_EQ(test, x->w.faults[0].why, NVSVM_SIM_ISA_RETRY);
+	KUNIT_EXPECT_EQ(test, x->w.active, GENMASK(15, 0));
+	KUNIT_EXPECT_EQ(test, x->fake.faults, 1);
+	x->fake.retry_page = NO_FAULT;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, 2);
+	KUNIT_EXPECT_EQ(test, x->fake.stores, 48);
+}
+
+/* One lane dividing by zero fails the instruction for all: none runs it. */
+static void sim_isa_warp_error_one_lane(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 divide[] = { INSN(NOP, 0, 0, 0, 0), RRR(DIVU, 3, 1, 2), EXIT };
+	static const u64 load[] = { INSN(NOP, 0, 0, 0, 0), RRI(LD64, 3, 7, 0), EXIT };
+	unsigned int l;
+
+	put_code(x, CODE_VA, divide, ARRAY_SIZE(divide));
+	warp_start(x, ALL_LANES);
+	warp_set(x, 1, 100, 1);
+	warp_set(x, 2, 1, 0);
+	warp_set(x, 3, 7, 0);
+	x->w.regs[2][5] = 0;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_ERROR);
+	KUNIT_EXPECT_EQ(test, x->error, NVSVM_CHAN_ERROR_ARITHMETIC);
+	KUNIT_EXPECT_EQ(test, x->executed, 1);
+	KUNIT_EXPECT_EQ(test, x->w.pc, CODE_VA + 8);
+	KUNIT_EXPECT_EQ(test, x->w.active, ALL_LANES);
+	for (l = 0; l < WARP; l++)
+		KUNIT_EXPECT_EQ(test, x->w.regs[3][l], 7);
+
+	/* One misaligned lane: no lane loads. */
+	put_code(x, CODE_VA, load, ARRAY_SIZE(load));
+	warp_start(x, ALL_LANES);
+	warp_set(x, 7, DATA_VA, 8);
+	x->w.regs[7][17] += 4;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_ERROR);
+	KUNIT_EXPECT_EQ(test, x->error, NVSVM_CHAN_ERROR_MISALIGNED);
+	KUNIT_EXPECT_EQ(test, x->w.pc, CODE_VA + 8);
+	KUNIT_EXPECT_EQ(test, x->fake.loads, 0);
+
+	/* A lane that does not run the instruction cannot fail it. */
+	put_code(x, CODE_VA, divide, ARRAY_SIZE(divide));
+	warp_start(x, ALL_LANES & ~BIT(5));
+	warp_set(x, 1, 100, 1);
+	warp_set(x, 2, 1, 0);
+	x->w.regs[2][5] = 0;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->w.regs[3][4], 104);
+}
+
+/* The memory layer's yield flag stops the warp at the next instruction. */
+static void sim_isa_warp_yield(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+
+	put_code(x, CODE_VA, loop_code, ARRAY_SIZE(loop_code));
+	warp_start(x, ALL_LANES);
+	x->fake.yield_after = 3;
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_BUDGET);
+	KUNIT_EXPECT_EQ(test, x->executed, 3);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_BUDGET);
+	KUNIT_EXPECT_EQ(test, x->executed, 0);
+	atomic_set(&x->fake.yield, 0);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->executed, 33 - 3);
+	KUNIT_EXPECT_EQ(test, x->w.regs[2][9], 55);
+}
+
+/* With the page handed over, a page of code costs one fetch per call. */
+static void sim_isa_warp_code_page(struct kunit *test)
+{
+	struct isa_test *x = test->priv;
+	static const u64 cross[] = {
+		RRI(MOVI, 1, 0, 5),
+		RRI(ADDI, 1, 1, 1),
+		RRI(ADDI, 1, 1, 10),	/* first of the next page */
+		EXIT,
+	};
+
+	x->fake.cache_code = true;
+	put_code(x, CODE_VA, loop_code, ARRAY_SIZE(loop_code));
+	warp_start(x, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 10), NVSVM_SIM_ISA_BUDGET);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, 1);
+	/* Not across calls: the memory layer may have let the page go. */
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, 2);
+	KUNIT_EXPECT_EQ(test, x->w.regs[2][0], 55);
+
+	put_code(x, CODE_VA + FAKE_PAGE - 16, cross, ARRAY_SIZE(cross));
+	x->launch.entry = CODE_VA + FAKE_PAGE - 16;
+	warp_start(x, ALL_LANES);
+	KUNIT_EXPECT_EQ(test, run_warp(x, 1000), NVSVM_SIM_ISA_EXITED);
+	KUNIT_EXPECT_EQ(test, x->fake.fetches, 4);
+	KUNIT_EXPECT_EQ(test, x->w.regs[1][31], 16);
+}
+
 static struct kunit_case sim_isa_cases[] = {
-	KUNIT_CASE(sim_isa_thread_init),
+	KUNIT_CASE(sim_isa_warp_init),
 	KUNIT_CASE(sim_isa_decode_fields),
 	KUNIT_CASE_PARAM(sim_isa_decode_op, op_cases_gen_params),
 	KUNIT_CASE(sim_isa_decode_unknown_ops),
@@ -1189,6 +1753,18 @@ static struct kunit_case sim_isa_cases[] = {
 	KUNIT_CASE(sim_isa_fault_load),
 	KUNIT_CASE(sim_isa_fault_store),
 	KUNIT_CASE(sim_isa_fault_atomic),
+	KUNIT_CASE(sim_isa_warp_converged),
+	KUNIT_CASE_PARAM(sim_isa_warp_if_else, if_else_cases_gen_params),
+	KUNIT_CASE(sim_isa_warp_loop),
+	KUNIT_CASE(sim_isa_warp_nested),
+	KUNIT_CASE(sim_isa_warp_early_exit),
+	KUNIT_CASE(sim_isa_warp_cas_loop),
+	KUNIT_CASE(sim_isa_warp_fault_some_lanes),
+	KUNIT_CASE(sim_isa_warp_fault_pages),
+	KUNIT_CASE(sim_isa_warp_fault_fetch_retry),
+	KUNIT_CASE(sim_isa_warp_error_one_lane),
+	KUNIT_CASE(sim_isa_warp_yield),
+	KUNIT_CASE(sim_isa_warp_code_page),
 	{}
 };
 

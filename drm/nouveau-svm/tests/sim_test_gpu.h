@@ -160,6 +160,31 @@ static inline struct test_gpu *test_gpu_create(struct kunit *test, u32 sm_count)
 	return t;
 }
 
+/* Wait until channel @ch is neither resetting nor busy; its status. */
+static inline u32 wait_reset_on(struct kunit *test, struct test_gpu *t, u32 ch)
+{
+	unsigned long timeout = jiffies + 10 * HZ;
+	u32 status;
+
+	while ((status = rd(t, NVSVM_REG_CHAN_STATUS(ch))) &
+	       (NVSVM_CHAN_STATUS_RESETTING | NVSVM_CHAN_STATUS_BUSY)) {
+		if (!time_before(jiffies, timeout)) {
+			KUNIT_FAIL(test, "channel %u: reset did not finish, status %#x",
+				   ch, status);
+			break;
+		}
+		usleep_range(200, 500);
+	}
+	return status;
+}
+
+/* Reset channel 3 and wait for the reset to finish. */
+static inline void reset_chan(struct kunit *test, struct test_gpu *t)
+{
+	wr(t, NVSVM_REG_CHAN_CTRL(3), NVSVM_CHAN_CTRL_RESET);
+	wait_reset_on(test, t, 3);
+}
+
 /*
  * Write a push buffer of @n dwords and submit it on channel @ch, whose
  * instance block is at @inst in VRAM, its GPFIFO (ENTRIES entries) at
