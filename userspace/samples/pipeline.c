@@ -27,7 +27,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define NAME		"pipeline"
+
 #include "nvsvm.h"
+#include "sample.h"
 #include "nvsvm_asm.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -92,20 +95,6 @@ struct pipeline {
 	uint32_t sync_a, sync_b;
 	uint64_t code2_va;	/* stage 2's code, after stage 1's */
 };
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int failed(const char *what, int err)
-{
-	fprintf(stderr, "pipeline: FAILED: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 /* Why channel @chan (named @name) failed, if it did. */
 static void report_channel(struct pipeline *pl, const char *name, uint32_t chan)
@@ -333,25 +322,11 @@ int main(void)
 {
 	struct pipeline pl = { 0 };
 	struct nvsvm_device_info info;
-	int ret, rc;
+	int rc;
 
-	ret = nvsvm_device_open(0, &pl.dev);
-	if (ret) {
-		fprintf(stderr, "pipeline: FAILED: no nvsvm GPU: %s%s\n", strerror(-ret),
-			ret == -ENODEV ? " (is the nvsvm module loaded?)" : "");
-		return 1;
-	}
-	ret = nvsvm_device_query_info(pl.dev, &info);
-	if (ret) {
-		nvsvm_device_close(pl.dev);
-		return failed("querying the GPU", ret);
-	}
-	if (info.version_major != 1 || info.version_minor < 2) {
-		fprintf(stderr, "pipeline: FAILED: driver uAPI %d.%d has no channels (1.2 "
-			"needed)\n", info.version_major, info.version_minor);
-		nvsvm_device_close(pl.dev);
-		return 1;
-	}
+	rc = sample_open(false, &pl.dev, &info);
+	if (rc != SAMPLE_RUN)
+		return rc;
 
 	rc = run(&pl);
 

@@ -27,6 +27,8 @@
 #include "nvsvm.h"
 
 #define NAME		"svm-linked-list"
+
+#include "sample.h"
 #define LISTS		64
 #define MIN_NODES	32	/* list l has MIN_NODES + (l * 37) % 64 nodes */
 #define TIMEOUT_NS	(120ll * 1000000000)
@@ -88,20 +90,6 @@ static uint64_t rng(void)
 static unsigned int list_length(unsigned int l)
 {
 	return MIN_NODES + (l * 37) % 64;
-}
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int failed(const char *what, int err)
-{
-	fprintf(stderr, NAME ": FAILED: %s: %s\n", what, strerror(-err));
-	return 1;
 }
 
 /*
@@ -278,25 +266,11 @@ int main(void)
 {
 	struct nvsvm_device_info info;
 	struct nvsvm_device *dev;
-	int ret, rc;
+	int rc;
 
-	ret = nvsvm_device_open(0, &dev);
-	if (ret) {
-		fprintf(stderr, NAME ": FAILED: no nvsvm GPU: %s%s\n", strerror(-ret),
-			ret == -ENODEV ? " (is the nvsvm module loaded?)" : "");
-		return 1;
-	}
-	ret = nvsvm_device_query_info(dev, &info);
-	if (ret) {
-		nvsvm_device_close(dev);
-		return failed("querying the GPU", ret);
-	}
-	if (!info.svm) {
-		printf(NAME ": SVM not supported by this driver (uAPI %d.%d): skipped, it needs "
-		       "uAPI 1.3\n", info.version_major, info.version_minor);
-		nvsvm_device_close(dev);
-		return 0;
-	}
+	rc = sample_open(true, &dev, &info);
+	if (rc != SAMPLE_RUN)
+		return rc;
 	rc = run(dev);
 	nvsvm_device_close(dev);
 	return rc;

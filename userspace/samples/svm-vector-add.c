@@ -28,6 +28,8 @@
 #include "nvsvm.h"
 
 #define NAME		"svm-vector-add"
+
+#include "sample.h"
 #define N		16384
 #define THREADS		256
 #define BLOCKS		((N + THREADS - 1) / THREADS)
@@ -57,20 +59,6 @@ static const char kernel_src[] =
 struct vadd_params {
 	uint64_t a, b, c, n;
 };
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int failed(const char *what, int err)
-{
-	fprintf(stderr, NAME ": FAILED: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 static void print_channel_error(struct nvsvm_device *dev, uint32_t channel)
 {
@@ -190,25 +178,11 @@ int main(void)
 {
 	struct nvsvm_device_info info;
 	struct nvsvm_device *dev;
-	int ret, rc;
+	int rc;
 
-	ret = nvsvm_device_open(0, &dev);
-	if (ret) {
-		fprintf(stderr, NAME ": FAILED: no nvsvm GPU: %s%s\n", strerror(-ret),
-			ret == -ENODEV ? " (is the nvsvm module loaded?)" : "");
-		return 1;
-	}
-	ret = nvsvm_device_query_info(dev, &info);
-	if (ret) {
-		nvsvm_device_close(dev);
-		return failed("querying the GPU", ret);
-	}
-	if (!info.svm) {
-		printf(NAME ": SVM not supported by this driver (uAPI %d.%d): skipped, it needs "
-		       "uAPI 1.3\n", info.version_major, info.version_minor);
-		nvsvm_device_close(dev);
-		return 0;
-	}
+	rc = sample_open(true, &dev, &info);
+	if (rc != SAMPLE_RUN)
+		return rc;
 	printf(NAME ": GPU %s, %u SMs, uAPI %d.%d\n", nvsvm_device_node(dev), info.sm_count,
 	       info.version_major, info.version_minor);
 	rc = run(dev, &info);

@@ -22,7 +22,10 @@
 #include <string.h>
 #include <time.h>
 
+#define NAME		"vector-add"
+
 #include "nvsvm.h"
+#include "sample.h"
 #include "nvsvm_asm.h"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -58,20 +61,6 @@ static const char kernel_src[] =
 struct vadd_params {
 	uint64_t a, b, c, n;
 };
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1e3 + (t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int failed(const char *what, int err)
-{
-	fprintf(stderr, "vector-add: FAILED: %s: %s\n", what, strerror(-err));
-	return 1;
-}
 
 static int run(struct nvsvm_device *dev, const struct nvsvm_device_info *info)
 {
@@ -229,25 +218,11 @@ int main(void)
 {
 	struct nvsvm_device_info info;
 	struct nvsvm_device *dev;
-	int ret, rc;
+	int rc;
 
-	ret = nvsvm_device_open(0, &dev);
-	if (ret) {
-		fprintf(stderr, "vector-add: FAILED: no nvsvm GPU: %s%s\n", strerror(-ret),
-			ret == -ENODEV ? " (is the nvsvm module loaded?)" : "");
-		return 1;
-	}
-	ret = nvsvm_device_query_info(dev, &info);
-	if (ret) {
-		nvsvm_device_close(dev);
-		return failed("querying the GPU", ret);
-	}
-	if (info.version_major != 1 || info.version_minor < 2) {
-		fprintf(stderr, "vector-add: FAILED: driver uAPI %d.%d has no channels (1.2 "
-			"needed)\n", info.version_major, info.version_minor);
-		nvsvm_device_close(dev);
-		return 1;
-	}
+	rc = sample_open(false, &dev, &info);
+	if (rc != SAMPLE_RUN)
+		return rc;
 	printf("vector-add: GPU %s, %u SMs\n", nvsvm_device_node(dev), info.sm_count);
 	rc = run(dev, &info);
 	nvsvm_device_close(dev);
