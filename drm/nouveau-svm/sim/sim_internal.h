@@ -76,7 +76,7 @@ struct nvsvm_sim {
 	struct fwnode_handle *irq_fwnode;
 	/** @irqs: Linux irq of each line. Immutable. */
 	unsigned int irqs[NVSVM_IRQ_COUNT];
-	/** @irq_work: Raises pending lines from hard-IRQ context. */
+	/** @irq_work: Raises pending lines (hard IRQ; threaded on PREEMPT_RT). */
 	struct irq_work irq_work;
 	/** @irq_lock: Protects @irq_asserted and @irq_masked. */
 	raw_spinlock_t irq_lock;
