@@ -600,6 +600,8 @@ struct nvsvm_svm_ctx {
 	struct nvsvm_svm *svm;
 	/** @deadline: When servicing a unit gives up (jiffies). */
 	unsigned long deadline;
+	/** @attempts: The unit's attempts so far (nvsvm_svm_give_up()). */
+	unsigned int attempts;
 	/** @start: Start of the unit's range. */
 	u64 start;
 	/** @end: Its end (exclusive). */
@@ -1036,6 +1038,21 @@ static bool nvsvm_svm_commit(struct nvsvm_svm_ctx *ctx, struct nvsvm_pt_stage *s
 	return replaced;
 }
 
+/* A unit gives up only after this many attempts, whatever the time. */
+#define NVSVM_SVM_MIN_ATTEMPTS	4
+
+/*
+ * Whether a unit's loop gives up with BUSY; each call is an attempt. Once
+ * the deadline has passed, and not before the unit has tried
+ * %NVSVM_SVM_MIN_ATTEMPTS times: a worker descheduled past the deadline
+ * (a loaded host, a vCPU not running) must not fail a fault it hardly
+ * tried, and the loop stays bounded in time and in attempts.
+ */
+static bool nvsvm_svm_give_up(struct nvsvm_svm_ctx *ctx)
+{
+	return ++ctx->attempts > NVSVM_SVM_MIN_ATTEMPTS && time_after(jiffies, ctx->deadline);
+}
+
 /*
  * Service the faults of one unit: the loop of hmm_range_fault(), DMA
  * mapping, and a commit under the notifier lock if nothing changed
@@ -1060,7 +1077,7 @@ static void nvsvm_svm_unit_map(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_regio
 			nvsvm_svm_fail(faults, n, DRM_NVSVM_FAULT_REASON_PROCESS_GONE);
 			return;
 		}
-		if (time_after(jiffies, ctx->deadline)) {
+		if (nvsvm_svm_give_up(ctx)) {
 			nvsvm_svm_fail(faults, n, DRM_NVSVM_FAULT_REASON_BUSY);
 			return;
 		}
@@ -1176,7 +1193,7 @@ static bool nvsvm_svm_atomic(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_region 
 			f->reason = DRM_NVSVM_FAULT_REASON_PROCESS_GONE;
 			return true;
 		}
-		if (time_after(jiffies, ctx->deadline)) {
+		if (nvsvm_svm_give_up(ctx)) {
 			f->reason = DRM_NVSVM_FAULT_REASON_BUSY;
 			return true;
 		}
@@ -1348,6 +1365,7 @@ static void nvsvm_svm_unit(struct nvsvm_svm_ctx *ctx, struct nvsvm_svm_fault *fa
 		return;
 	}
 	ctx->deadline = jiffies + msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
+	ctx->attempts = 0;
 	bitmap_zero(ctx->atomic_ok, NVSVM_SVM_BLOCK_PAGES);
 	ctx->old_count = 0;
 	ctx->has_old_large = false;
